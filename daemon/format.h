@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The view as people and programs read it: the JSON document of DESIGN.md §5 and its pieces.
+ * Pure: everything appends to a StrBuf. */
+
+#include <stdint.h>
+
+#include "reach.h"
+#include "state.h"
+#include "strbuf.h"
+
+#define REACHD_JSON_VERSION 1
+
+/* The whole document: version, generation, hostname, servers, interfaces (one line, no newline) */
+int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *hostname);
+/* One server object, with "event": EVENT first when event is not NULL (watch lines) */
+int format_server_json(StrBuf *b, const ReachServer *srv, const char *event);
+/* One interface object */
+int format_interface_json(StrBuf *b, const State *s, const Link *l);
+/* Address flag names, as a JSON array: "secondary"/"temporary", "deprecated", "tentative", ... */
+int format_address_flags_json(StrBuf *b, int family, uint32_t flags);
+/* The human sentence for a server's problem: "port 5173 listens on 127.0.0.1 only: not
+ * reachable from other machines" */
+int format_problem_sentence(StrBuf *b, const ReachServer *srv);

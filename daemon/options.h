@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPTIONS_MAX_PORTS 64
+
+typedef struct Options {
+        uint16_t ports[OPTIONS_MAX_PORTS];
+        size_t n_ports;
+        char *socket_path;                    /* NULL: activation, $XDG_RUNTIME_DIR, /tmp/reachd-UID */
+        char *scheme;                         /* NULL: http */
+        unsigned rescan_sec;
+        bool once;
+        bool help;
+        bool version;
+} Options;
+
+#define OPTIONS_RESCAN_DEFAULT 2
+
+void options_init(Options *o);
+void options_done(Options *o);
+/* Parses argv. On a usage error returns -EINVAL and a message in *ret_error (to free). */
+int options_parse(Options *o, int argc, char *argv[], char **ret_error);
+/* "1234" -> 1234; -ERANGE/-EINVAL for anything but 1..65535 */
+int options_parse_port(const char *s, uint16_t *ret);
+int options_add_port(Options *o, uint16_t port);

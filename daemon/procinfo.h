@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The process behind a listening socket: pid, name, command line, start time, from /proc. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "listener.h"
+
+/* Pure parsers */
+/* "socket:[12345]" -> 12345 */
+int procinfo_parse_socket_link(const char *target, uint64_t *ret_inode);
+/* NUL-separated arguments -> one string, separated by spaces, control characters replaced */
+int procinfo_format_cmdline(const char *raw, size_t len, char **ret);
+/* /proc/PID/stat: the start time (field 22), after the last ')' since comm may hold anything */
+int procinfo_parse_stat_start_time(const char *stat, uint64_t *ret_start_time);
+
+/* Scans /proc (below proc_root, normally "/proc") once for the owners of the given inodes.
+ * ret[i] describes inodes[i]; pid 0 when no process we can see owns it. */
+int procinfo_lookup(const char *proc_root, const uint64_t *inodes, size_t n, ProcInfo *ret);

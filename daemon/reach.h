@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The brain: from the network state and the listeners to ranked URLs, a share URL and a problem
+ * per server (DESIGN.md §4). Pure: no I/O. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "listener.h"
+#include "state.h"
+
+typedef enum ReachProblem {
+        REACH_PROBLEM_NONE,
+        REACH_PROBLEM_NOT_LISTENING,
+        REACH_PROBLEM_LOOPBACK_ONLY,
+        REACH_PROBLEM_BOUND_ADDRESS_GONE,
+        REACH_PROBLEM_NO_NETWORK,
+        _REACH_PROBLEM_MAX,
+} ReachProblem;
+
+/* Why a candidate is not shareable */
+typedef enum ReachReason {
+        REACH_REASON_NONE,
+        REACH_REASON_LOOPBACK,
+        REACH_REASON_LINK_LOCAL,
+        REACH_REASON_TENTATIVE,
+        REACH_REASON_DAD_FAILED,
+        REACH_REASON_DOWN,
+        REACH_REASON_NO_CARRIER,
+        REACH_REASON_ADDRESS_GONE,
+        _REACH_REASON_MAX,
+} ReachReason;
+
+#define REACH_URL_MAX 64   /* "https://[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535/" fits */
+
+typedef struct ReachUrl {
+        char url[REACH_URL_MAX];
+        int family;
+        union in_addr_union address;
+        int ifindex;                          /* 0 when the address is on no interface */
+        char ifname[IFNAMSIZ];
+        LinkKind kind;
+        uint32_t address_flags;               /* IFA_F_* */
+        bool default_route;
+        bool shareable;
+        ReachReason reason;
+} ReachUrl;
+
+typedef struct ReachBind {
+        int family;
+        union in_addr_union address;
+} ReachBind;
+
+typedef struct ReachServer {
+        uint16_t port;
+        bool watched;                         /* named by --port or the config */
+        bool listening;
+        ReachBind *binds;                     /* distinct bound addresses, in listener order */
+        size_t n_binds;
+        bool v6only;                          /* an IPv6 socket of the port is v6only */
+        ProcInfo process;                     /* pid 0 when unknown; cmdline owned by the server */
+        uint64_t first_seen;                  /* ordering key for "most recently started" */
+        ReachUrl *urls;                       /* shareable first, best first */
+        size_t n_urls;
+        ReachProblem problem;                 /* REACH_PROBLEM_NONE whenever there is a share URL */
+        char *hint;                           /* NULL when no problem */
+} ReachServer;
+
+typedef struct ReachView {
+        ReachServer *servers;                 /* by port */
+        size_t n_servers;
+} ReachView;
+
+typedef struct ReachConfig {
+        const uint16_t *ports;                /* watched ports; NULL/0: every listener of uid on port >= 1024 */
+        size_t n_ports;
+        uint32_t uid;
+        const char *scheme;                   /* "http" when NULL */
+} ReachConfig;
+
+/* procs[i] describes the owner of listeners[i] (may be NULL). */
+int reach_compute(const State *s, const Listener *listeners, size_t n_listeners,
+                  const ProcInfo *procs, const ReachConfig *config, ReachView **ret);
+ReachView *reach_view_free(ReachView *v);
+void reach_view_freep(ReachView **v);
+
+/* The share URL of the server, NULL when it has none */
+const ReachUrl *reach_server_share(const ReachServer *srv);
+const ReachServer *reach_view_find(const ReachView *v, uint16_t port);
+/* The server `url` answers for without a port: the only one, else the most recently started */
+const ReachServer *reach_view_default_server(const ReachView *v);
+
+const char *reach_problem_to_string(ReachProblem p);
+const char *reach_reason_to_string(ReachReason r);
+
+/* "http://192.168.1.23:5173/", "http://[2001:db8::5]:5173/" */
+int reach_format_url(const char *scheme, int family, const union in_addr_union *a, uint16_t port,
+                     char *buf, size_t size);

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* rtnetlink messages to State: pure functions from bytes to structs, no I/O. */
+
+#include <linux/netlink.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state.h"
+
+#define RTNL_MAX_NEXTHOPS 16
+
+typedef struct RtnlRoute {
+        int family;
+        uint8_t dst_len;
+        uint8_t type;                         /* RTN_* */
+        uint32_t table;                       /* RTA_TABLE, else rtm_table */
+        uint32_t metric;
+        uint32_t rtm_flags;                   /* RTM_F_CLONED etc. */
+        bool has_prefsrc;
+        union in_addr_union prefsrc;
+        size_t n_nexthops;
+        struct {
+                int oif;
+                bool has_gateway;
+                union in_addr_union gateway;
+        } nexthops[RTNL_MAX_NEXTHOPS];
+} RtnlRoute;
+
+/* Parsers: -EBADMSG for a malformed message, -EOPNOTSUPP for one of another type or family. */
+int rtnl_parse_link(const struct nlmsghdr *nlh, Link *ret);
+/* A RTM_NEWLINK that carries only IFLA_IFNAME and IFLA_WIRELESS is wireless-extension noise */
+bool rtnl_link_is_wireless_noise(const struct nlmsghdr *nlh);
+int rtnl_parse_address(const struct nlmsghdr *nlh, Address *ret);
+int rtnl_parse_route(const struct nlmsghdr *nlh, RtnlRoute *ret);
+/* A unicast route in the main table with dst_len 0 */
+bool rtnl_route_is_default(const RtnlRoute *r);
+
+/* Applies one RTM_{NEW,DEL}{LINK,ADDR,ROUTE} to the state, including what the kernel does
+ * without telling (IPv4 routes flushed when a link goes down or loses its last IPv4 address,
+ * routes whose preferred source went away). Returns 1 if the state changed, 0 if not (noise,
+ * a refresh that repeats what we have, a route we do not track), -errno if malformed. */
+int rtnl_apply(State *s, const struct nlmsghdr *nlh);
+
+/* Where a buffer of netlink messages stands with respect to our dump request. */
+typedef struct RtnlDump {
+        uint32_t portid;        /* our socket's port id */
+        uint32_t seq;           /* sequence number of the dump in flight; 0 when none */
+        bool done;              /* NLMSG_DONE (or an error) seen for seq */
+        bool interrupted;       /* NLM_F_DUMP_INTR seen on a reply of seq */
+        int error;              /* -errno from NLMSG_ERROR or NLMSG_DONE of seq, else 0 */
+} RtnlDump;
+
+/* Walks a buffer received from the rtnetlink socket: applies events (nlmsg_pid == 0) and replies
+ * to the dump in flight to the state, in the order they came, and records the dump's progress.
+ * Messages that fail to parse are skipped and added to *n_malformed (may be NULL).
+ * Returns 1 if the state changed, 0 if not, -EBADMSG if the buffer itself is cut short
+ * (everything before the cut is applied). */
+int rtnl_process_buffer(State *s, RtnlDump *dump, const void *buf, size_t len, unsigned *n_malformed);

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The machine's network as the kernel last told us: links, addresses and default routes.
+ * Pure data: nothing here does I/O. Updates return 1 when something changed, 0 when the
+ * update repeated what we had, -errno on failure. */
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inaddr.h"
+
+typedef enum LinkKind {
+        LINK_KIND_ETHERNET,
+        LINK_KIND_WIFI,
+        LINK_KIND_VPN,
+        LINK_KIND_BRIDGE,
+        LINK_KIND_VETH,
+        LINK_KIND_LOOPBACK,
+        LINK_KIND_OTHER,
+        _LINK_KIND_MAX,
+} LinkKind;
+
+#define LINK_INFO_KIND_MAX 24
+
+typedef struct Link {
+        int ifindex;
+        char name[IFNAMSIZ];
+        uint16_t arphrd;                      /* ifi_type, ARPHRD_* */
+        uint32_t flags;                       /* ifi_flags, IFF_* */
+        uint8_t operstate;                    /* IF_OPER_* */
+        char info_kind[LINK_INFO_KIND_MAX];   /* IFLA_INFO_KIND, "" when absent */
+        bool wireless;                        /* filled in by I/O code (sysfs, nl80211) */
+        bool wireless_probed;
+        bool marked;                          /* mark-and-sweep */
+} Link;
+
+typedef struct Address {
+        int family;
+        int ifindex;
+        union in_addr_union address;          /* IFA_LOCAL for IPv4, IFA_ADDRESS for IPv6 */
+        uint8_t prefixlen;
+        uint8_t scope;                        /* RT_SCOPE_* */
+        uint32_t flags;                       /* IFA_F_*, from IFA_FLAGS when present */
+        bool marked;
+} Address;
+
+/* One next hop of a default route in the main table. A multipath route is one entry per hop. */
+typedef struct Route {
+        int family;
+        int oif;
+        uint32_t metric;                      /* RTA_PRIORITY */
+        uint32_t table;
+        bool has_gateway;
+        union in_addr_union gateway;
+        bool has_prefsrc;
+        union in_addr_union prefsrc;
+        bool marked;
+} Route;
+
+typedef struct State {
+        Link *links;
+        size_t n_links, allocated_links;
+        Address *addresses;
+        size_t n_addresses, allocated_addresses;
+        Route *routes;
+        size_t n_routes, allocated_routes;
+} State;
+
+int state_new(State **ret);
+State *state_free(State *s);
+void state_freep(State **s);
+
+const Link *state_get_link(const State *s, int ifindex);
+Link *state_get_link_mutable(State *s, int ifindex);
+
+/* Insert or replace, keyed by ifindex (names change). Clears the mark. */
+int state_link_update(State *s, const Link *l);
+/* Removes the link and every address and route on it. */
+int state_link_remove(State *s, int ifindex);
+
+/* Keyed by (family, ifindex, address, prefixlen). Clears the mark. */
+int state_address_update(State *s, const Address *a);
+int state_address_remove(State *s, const Address *a);
+/* Number of addresses of the family on the link */
+size_t state_link_count_addresses(const State *s, int ifindex, int family);
+
+/* Keyed by (family, table, metric, oif, gateway). Clears the mark. */
+int state_route_update(State *s, const Route *r);
+int state_route_remove(State *s, const Route *r);
+/* Drops the routes of the family (AF_UNSPEC: all) on the link; returns how many went. */
+int state_routes_flush_link(State *s, int ifindex, int family);
+/* Drops the IPv4 routes whose preferred source is the address; returns how many went. */
+int state_routes_flush_prefsrc(State *s, int family, const union in_addr_union *prefsrc);
+
+/* Mark-and-sweep after a full re-dump: mark, let the dump update (and so unmark) what still
+ * exists, then sweep the rest. Returns how many entries the sweep deleted. */
+void state_mark_all(State *s);
+int state_sweep(State *s);
+
+/* Carrier: operstate UP, or UNKNOWN with IFF_LOWER_UP and IFF_RUNNING (lo, tun, wireguard). */
+bool state_link_has_carrier(const Link *l);
+bool state_link_is_up(const Link *l);
+LinkKind state_link_kind(const Link *l);
+const char *state_link_kind_to_string(LinkKind k);
+const char *state_operstate_to_string(uint8_t operstate);
+const char *state_scope_to_string(uint8_t scope);
+
+/* The lowest metric of the default routes leaving through the link (either family);
+ * -ENOENT when none does. */
+int state_link_default_route_metric(const State *s, int ifindex, uint32_t *ret_metric);
+/* The address is the preferred source of a default route of its family */
+bool state_address_is_default_prefsrc(const State *s, const Address *a);

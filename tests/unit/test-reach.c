@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* placeholder: being written */
+#include "testutil.h"
+
+static Suite *placeholder_suite(void) {
+        return suite_create("reach");
+}
+
+TEST_MAIN(placeholder_suite)
