@@ -1,3 +1,226 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
-#include "inaddr.h"
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "format.h"
+
+static const char *family_name(int family) {
+        return family == AF_INET6 ? "ipv6" : "ipv4";
+}
+
+static const char *json_bool(bool b) {
+        return b ? "true" : "false";
+}
+
+int format_address_flags_json(StrBuf *b, int family, uint32_t flags) {
+        static const struct {
+                uint32_t flag;
+                const char *name;
+        } table[] = {
+                { IFA_F_DEPRECATED, "deprecated" },
+                { IFA_F_TENTATIVE, "tentative" },
+                { IFA_F_DADFAILED, "dadfailed" },
+                { IFA_F_OPTIMISTIC, "optimistic" },
+                { IFA_F_NODAD, "nodad" },
+                { IFA_F_HOMEADDRESS, "homeaddress" },
+                { IFA_F_PERMANENT, "permanent" },
+                { IFA_F_MANAGETEMPADDR, "mngtmpaddr" },
+                { IFA_F_NOPREFIXROUTE, "noprefixroute" },
+                { IFA_F_MCAUTOJOIN, "autojoin" },
+                { IFA_F_STABLE_PRIVACY, "stable-privacy" },
+        };
+        bool first = true;
+
+        strbuf_append(b, "[");
+        /* one bit, two meanings: a secondary IPv4 address, a temporary (RFC 8981) IPv6 one */
+        if (flags & IFA_F_SECONDARY) {
+                strbuf_append(b, family == AF_INET6 ? "\"temporary\"" : "\"secondary\"");
+                first = false;
+        }
+        for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+                if (flags & table[i].flag) {
+                        strbuf_appendf(b, "%s\"%s\"", first ? "" : ",", table[i].name);
+                        first = false;
+                }
+        return strbuf_append(b, "]");
+}
+
+static int append_address_string(StrBuf *b, int family, const union in_addr_union *a) {
+        char s[INADDR_STRLEN];
+        int r = inaddr_to_string(family, a, s, sizeof(s));
+
+        if (r < 0)
+                return strbuf_append(b, "null");
+        return strbuf_append_json_string(b, s);
+}
+
+static int format_url_json(StrBuf *b, const ReachUrl *u) {
+        strbuf_append(b, "{\"url\":");
+        strbuf_append_json_string(b, u->url);
+        strbuf_append(b, ",\"address\":");
+        append_address_string(b, u->family, &u->address);
+        strbuf_appendf(b, ",\"family\":\"%s\",\"interface\":", family_name(u->family));
+        strbuf_append_json_string(b, u->ifindex > 0 ? u->ifname : NULL);
+        strbuf_appendf(b, ",\"kind\":\"%s\",\"default_route\":%s,\"shareable\":%s,\"reason\":",
+                       state_link_kind_to_string(u->kind), json_bool(u->default_route), json_bool(u->shareable));
+        strbuf_append_json_string(b, reach_reason_to_string(u->reason));
+        strbuf_append(b, ",\"flags\":");
+        format_address_flags_json(b, u->family, u->address_flags);
+        return strbuf_append(b, "}");
+}
+
+int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
+        const ReachUrl *share = reach_server_share(srv);
+
+        strbuf_append(b, "{");
+        if (event) {
+                strbuf_append(b, "\"event\":");
+                strbuf_append_json_string(b, event);
+                strbuf_append(b, ",");
+        }
+        strbuf_appendf(b, "\"port\":%u,\"watched\":%s,\"listening\":%s,\"binds\":[",
+                       srv->port, json_bool(srv->watched), json_bool(srv->listening));
+        for (size_t i = 0; i < srv->n_binds; i++) {
+                if (i > 0)
+                        strbuf_append(b, ",");
+                append_address_string(b, srv->binds[i].family, &srv->binds[i].address);
+        }
+        strbuf_appendf(b, "],\"v6only\":%s,\"process\":", json_bool(srv->v6only));
+        if (srv->process.pid > 0) {
+                strbuf_appendf(b, "{\"pid\":%d,\"name\":", (int) srv->process.pid);
+                strbuf_append_json_string(b, srv->process.name);
+                strbuf_append(b, ",\"cmdline\":");
+                strbuf_append_json_string(b, srv->process.cmdline);
+                strbuf_append(b, "}");
+        } else
+                strbuf_append(b, "null");
+        strbuf_append(b, ",\"share_url\":");
+        strbuf_append_json_string(b, share ? share->url : NULL);
+        strbuf_append(b, ",\"problem\":");
+        strbuf_append_json_string(b, reach_problem_to_string(srv->problem));
+        strbuf_append(b, ",\"hint\":");
+        strbuf_append_json_string(b, srv->hint);
+        strbuf_append(b, ",\"urls\":[");
+        for (size_t i = 0; i < srv->n_urls; i++) {
+                if (i > 0)
+                        strbuf_append(b, ",");
+                format_url_json(b, &srv->urls[i]);
+        }
+        return strbuf_append(b, "]}");
+}
+
+static int format_addresses_json(StrBuf *b, const State *s, int ifindex) {
+        bool first = true;
+
+        strbuf_append(b, "[");
+        for (size_t i = 0; i < s->n_addresses; i++) {
+                const Address *a = &s->addresses[i];
+                const char *scope;
+
+                if (a->ifindex != ifindex)
+                        continue;
+                strbuf_append(b, first ? "{\"address\":" : ",{\"address\":");
+                first = false;
+                append_address_string(b, a->family, &a->address);
+                strbuf_appendf(b, ",\"prefixlen\":%u,\"family\":\"%s\",\"scope\":",
+                               a->prefixlen, family_name(a->family));
+                scope = state_scope_to_string(a->scope);
+                if (scope)
+                        strbuf_appendf(b, "\"%s\"", scope);
+                else
+                        strbuf_appendf(b, "\"%u\"", a->scope);
+                strbuf_append(b, ",\"flags\":");
+                format_address_flags_json(b, a->family, a->flags);
+                strbuf_append(b, "}");
+        }
+        return strbuf_append(b, "]");
+}
+
+int format_interface_json(StrBuf *b, const State *s, const Link *l) {
+        uint32_t metric;
+        const char *operstate = state_operstate_to_string(l->operstate);
+
+        strbuf_appendf(b, "{\"index\":%d,\"name\":", l->ifindex);
+        strbuf_append_json_string(b, l->name);
+        strbuf_appendf(b, ",\"kind\":\"%s\",\"up\":%s,\"carrier\":%s,\"operstate\":",
+                       state_link_kind_to_string(state_link_kind(l)), json_bool(state_link_is_up(l)),
+                       json_bool(state_link_has_carrier(l)));
+        strbuf_append_json_string(b, operstate ?: "unknown");
+        strbuf_appendf(b, ",\"default_route\":%s,\"addresses\":",
+                       json_bool(state_link_default_route_metric(s, l->ifindex, &metric) >= 0));
+        format_addresses_json(b, s, l->ifindex);
+        return strbuf_append(b, "}");
+}
+
+static int link_compare(const void *a, const void *b) {
+        const Link *x = *(const Link *const *) a, *y = *(const Link *const *) b;
+
+        return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *hostname) {
+        const Link **links = NULL;
+
+        if (s->n_links > 0) {
+                links = calloc(s->n_links, sizeof(*links));
+                if (!links)
+                        return (b->error = -ENOMEM);
+                for (size_t i = 0; i < s->n_links; i++)
+                        links[i] = &s->links[i];
+                qsort(links, s->n_links, sizeof(*links), link_compare);
+        }
+
+        strbuf_appendf(b, "{\"version\":%d,\"generation\":%llu,\"hostname\":", REACHD_JSON_VERSION,
+                       (unsigned long long) generation);
+        strbuf_append_json_string(b, hostname);
+        strbuf_append(b, ",\"servers\":[");
+        for (size_t i = 0; i < v->n_servers; i++) {
+                if (i > 0)
+                        strbuf_append(b, ",");
+                format_server_json(b, &v->servers[i], NULL);
+        }
+        strbuf_append(b, "],\"interfaces\":[");
+        for (size_t i = 0; i < s->n_links; i++) {
+                if (i > 0)
+                        strbuf_append(b, ",");
+                format_interface_json(b, s, links[i]);
+        }
+        free(links);
+        return strbuf_append(b, "]}");
+}
+
+static int append_binds_text(StrBuf *b, const ReachServer *srv) {
+        for (size_t i = 0; i < srv->n_binds; i++) {
+                char s[INADDR_STRLEN];
+
+                if (inaddr_to_string(srv->binds[i].family, &srv->binds[i].address, s, sizeof(s)) < 0)
+                        continue;
+                strbuf_appendf(b, "%s%s", i == 0 ? "" : i + 1 == srv->n_binds ? " and " : ", ", s);
+        }
+        return b->error;
+}
+
+int format_problem_sentence(StrBuf *b, const ReachServer *srv) {
+        switch (srv->problem) {
+        case REACH_PROBLEM_NONE:
+                return -ENOENT;
+        case REACH_PROBLEM_NOT_LISTENING:
+                return strbuf_appendf(b, "nothing listens on port %u", srv->port);
+        case REACH_PROBLEM_LOOPBACK_ONLY:
+                strbuf_appendf(b, "port %u listens on ", srv->port);
+                append_binds_text(b, srv);
+                return strbuf_append(b, " only: not reachable from other machines");
+        case REACH_PROBLEM_BOUND_ADDRESS_GONE:
+                strbuf_appendf(b, "port %u is bound to ", srv->port);
+                append_binds_text(b, srv);
+                return strbuf_append(b, ", which this machine no longer has");
+        case REACH_PROBLEM_NO_NETWORK:
+                return strbuf_appendf(b, "port %u listens, but this machine has no address other machines can reach",
+                                      srv->port);
+        case _REACH_PROBLEM_MAX:
+                break;
+        }
+        return -EINVAL;
+}

@@ -1,3 +1,86 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
-#include "inaddr.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "macro.h"
+#include "once.h"
+#include "procinfo.h"
+#include "reach.h"
+#include "rtnl-io.h"
+#include "sockdiag.h"
+#include "state.h"
+
+#define ONCE_SYNC_TIMEOUT_MS 10000
+
+typedef struct ProcInfoArray {
+        ProcInfo *items;
+        size_t n;
+} ProcInfoArray;
+
+static void procinfo_array_done(ProcInfoArray *a) {
+        for (size_t i = 0; i < a->n; i++)
+                procinfo_done(&a->items[i]);
+        free(a->items);
+}
+
+int once_run(const Options *o, FILE *out) {
+        _cleanup_(state_freep) State *s = NULL;
+        _cleanup_(rtnl_conn_freep) RtnlConn *rtnl = NULL;
+        _cleanup_(sockdiag_freep) SockDiag *diag = NULL;
+        _cleanup_(reach_view_freep) ReachView *view = NULL;
+        _cleanup_(procinfo_array_done) ProcInfoArray procs = {};
+        _cleanup_free_ Listener *listeners = NULL;
+        _cleanup_free_ uint64_t *inodes = NULL;
+        _cleanup_(strbuf_done) StrBuf b = STRBUF_INIT;
+        size_t n_listeners = 0;
+        char hostname[256] = "";
+        ReachConfig config = {
+                .ports = o->ports,
+                .n_ports = o->n_ports,
+                .uid = (uint32_t) getuid(),
+                .scheme = o->scheme,
+        };
+        int r;
+
+        r = state_new(&s);
+        if (r < 0)
+                return r;
+        r = rtnl_conn_new(&rtnl);
+        if (r < 0)
+                return r;
+        r = rtnl_conn_sync(rtnl, s, ONCE_SYNC_TIMEOUT_MS);
+        if (r < 0)
+                return r;
+        r = sockdiag_new(&diag);
+        if (r < 0)
+                return r;
+        r = sockdiag_scan(diag, &listeners, &n_listeners);
+        if (r < 0)
+                return r;
+
+        if (n_listeners > 0) {
+                inodes = calloc(n_listeners, sizeof(*inodes));
+                procs.items = calloc(n_listeners, sizeof(*procs.items));
+                if (!inodes || !procs.items)
+                        return -ENOMEM;
+                procs.n = n_listeners;
+                for (size_t i = 0; i < n_listeners; i++)
+                        inodes[i] = listeners[i].inode;
+                r = procinfo_lookup("/proc", inodes, n_listeners, procs.items);
+                if (r < 0)
+                        return r;
+        }
+
+        r = reach_compute(s, listeners, n_listeners, procs.items, &config, &view);
+        if (r < 0)
+                return r;
+        (void) gethostname(hostname, sizeof(hostname) - 1);
+        r = format_view_json(&b, s, view, 0, hostname);
+        if (r < 0)
+                return r;
+        if (fprintf(out, "%s\n", b.data) < 0 || fflush(out) != 0)
+                return -EIO;
+        return 0;
+}

@@ -1,3 +1,275 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
-#include "inaddr.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procinfo.h"
+
+/* Enough for any stat line; command lines are cut there */
+#define PROC_FILE_MAX 4096
+
+typedef struct InodeSlot {
+        uint64_t inode;
+        size_t index;
+} InodeSlot;
+
+typedef struct Lookup {
+        InodeSlot *slots;                     /* sorted by inode */
+        size_t n;
+        ProcInfo *ret;
+        pid_t *last_hit;                      /* per index: the pid that last matched it */
+        size_t *hits;                         /* indices matched by the current process */
+        size_t n_hits;
+} Lookup;
+
+static int slot_compare(const void *a, const void *b) {
+        const InodeSlot *x = a, *y = b;
+
+        return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+/* Processes and their files vanish or hide while we look: not an error, just nothing there */
+static bool error_is_gone(int r) {
+        return r == -ENOENT || r == -ESRCH || r == -EACCES || r == -EPERM || r == -ENOTDIR;
+}
+
+static bool name_is_pid(const char *s, pid_t *ret) {
+        long v = 0;
+
+        if (*s == 0 || *s == '0')
+                return false;
+        for (; *s; s++) {
+                if (*s < '0' || *s > '9' || v > INT_MAX / 10)
+                        return false;
+                v = v * 10 + (*s - '0');
+        }
+        if (v > INT_MAX)
+                return false;
+        *ret = (pid_t) v;
+        return true;
+}
+
+/* Reads at most max bytes of the file; *ret_len is what was read */
+static int read_file_at(int dir_fd, const char *path, char *buf, size_t max, size_t *ret_len) {
+        size_t len = 0;
+        int fd, r = 0;
+
+        fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        while (len < max) {
+                ssize_t n = read(fd, buf + len, max - len);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        close(fd);
+        if (r < 0)
+                return r;
+        *ret_len = len;
+        return 0;
+}
+
+/* Fills p from /proc/PID; -ENOENT and friends when the process went away meanwhile */
+static int read_process(int proc_fd, pid_t pid, ProcInfo *p) {
+        char path[64], buf[PROC_FILE_MAX + 1], *cmdline = NULL;
+        uint64_t start_time;
+        size_t len;
+        int r;
+
+        snprintf(path, sizeof(path), "%d/stat", (int) pid);
+        r = read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
+        if (r < 0)
+                return r;
+        buf[len] = 0;
+        r = procinfo_parse_stat_start_time(buf, &start_time);
+        if (r < 0)
+                return r;
+
+        *p = (ProcInfo) { .pid = pid, .start_time = start_time };
+
+        snprintf(path, sizeof(path), "%d/comm", (int) pid);
+        r = read_file_at(proc_fd, path, buf, sizeof(p->name) + 1, &len);
+        if (r < 0 && !error_is_gone(r))
+                return r;
+        if (r >= 0) {
+                while (len > 0 && buf[len - 1] == '\n')
+                        len--;
+                if (len >= sizeof(p->name))
+                        len = sizeof(p->name) - 1;
+                memcpy(p->name, buf, len);
+        }
+
+        snprintf(path, sizeof(path), "%d/cmdline", (int) pid);
+        r = read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
+        if (r < 0 && !error_is_gone(r))
+                return r;
+        if (r >= 0) {
+                r = procinfo_format_cmdline(buf, len, &cmdline);
+                if (r < 0 && r != -ENODATA)
+                        return r;
+        }
+        p->cmdline = cmdline;
+        return 0;
+}
+
+static void lookup_hit(Lookup *l, pid_t pid, uint64_t inode) {
+        InodeSlot key = { .inode = inode }, *s;
+
+        s = bsearch(&key, l->slots, l->n, sizeof(*s), slot_compare);
+        if (!s)
+                return;
+        while (s > l->slots && s[-1].inode == inode)
+                s--;
+        for (; s < l->slots + l->n && s->inode == inode; s++) {
+                if (l->last_hit[s->index] == pid)
+                        continue;
+                l->last_hit[s->index] = pid;
+                l->hits[l->n_hits++] = s->index;
+        }
+}
+
+/* Several processes may hold the same socket (a server and the workers it forked): the one
+ * started first, the parent, owns it. */
+static bool procinfo_is_better(const ProcInfo *candidate, const ProcInfo *current) {
+        if (current->pid == 0)
+                return true;
+        if (candidate->start_time != current->start_time)
+                return candidate->start_time < current->start_time;
+        return candidate->pid < current->pid;
+}
+
+static int lookup_process(Lookup *l, int proc_fd, pid_t pid) {
+        char path[64], target[64];
+        struct dirent *de;
+        ProcInfo info;
+        DIR *fd_dir;
+        int fd, r;
+
+        l->n_hits = 0;
+        snprintf(path, sizeof(path), "%d/fd", (int) pid);
+        fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return error_is_gone(-errno) ? 0 : -errno;
+        fd_dir = fdopendir(fd);
+        if (!fd_dir) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        for (;;) {
+                uint64_t inode;
+                ssize_t n;
+
+                errno = 0;
+                de = readdir(fd_dir);
+                if (!de)
+                        break;
+                if (de->d_name[0] == '.')
+                        continue;
+                n = readlinkat(dirfd(fd_dir), de->d_name, target, sizeof(target));
+                if (n < 0 || (size_t) n >= sizeof(target))
+                        continue;
+                target[n] = 0;
+                if (procinfo_parse_socket_link(target, &inode) < 0)
+                        continue;
+                lookup_hit(l, pid, inode);
+        }
+        r = errno == 0 || error_is_gone(-errno) ? 0 : -errno;
+        closedir(fd_dir);
+        if (r < 0 || l->n_hits == 0)
+                return r;
+
+        r = read_process(proc_fd, pid, &info);
+        if (r < 0)
+                return error_is_gone(r) || r == -EBADMSG ? 0 : r;
+        for (size_t i = 0; i < l->n_hits; i++) {
+                ProcInfo *p = &l->ret[l->hits[i]];
+                uint64_t inode = p->inode;
+
+                if (!procinfo_is_better(&info, p))
+                        continue;
+                free(p->cmdline);
+                *p = info;
+                p->inode = inode;
+                if (info.cmdline) {
+                        p->cmdline = strdup(info.cmdline);
+                        if (!p->cmdline) {
+                                procinfo_done(&info);
+                                return -ENOMEM;
+                        }
+                }
+        }
+        procinfo_done(&info);
+        return 0;
+}
+
+int procinfo_lookup(const char *proc_root, const uint64_t *inodes, size_t n, ProcInfo *ret) {
+        Lookup l = { .n = n, .ret = ret };
+        struct dirent *de;
+        DIR *proc = NULL;
+        int r = 0;
+
+        for (size_t i = 0; i < n; i++)
+                ret[i] = (ProcInfo) { .inode = inodes[i] };
+        if (n == 0)
+                return 0;
+
+        l.slots = calloc(n, sizeof(*l.slots));
+        l.last_hit = calloc(n, sizeof(*l.last_hit));
+        l.hits = calloc(n, sizeof(*l.hits));
+        if (!l.slots || !l.last_hit || !l.hits) {
+                r = -ENOMEM;
+                goto cleanup;
+        }
+        for (size_t i = 0; i < n; i++)
+                l.slots[i] = (InodeSlot) { .inode = inodes[i], .index = i };
+        qsort(l.slots, n, sizeof(*l.slots), slot_compare);
+
+        proc = opendir(proc_root);
+        if (!proc) {
+                r = -errno;
+                goto cleanup;
+        }
+        for (;;) {
+                pid_t pid;
+
+                errno = 0;
+                de = readdir(proc);
+                if (!de) {
+                        r = -errno;
+                        break;
+                }
+                if (!name_is_pid(de->d_name, &pid))
+                        continue;
+                r = lookup_process(&l, dirfd(proc), pid);
+                if (r < 0)
+                        break;
+        }
+
+cleanup:
+        if (proc)
+                closedir(proc);
+        free(l.slots);
+        free(l.last_hit);
+        free(l.hits);
+        if (r < 0)
+                for (size_t i = 0; i < n; i++) {
+                        procinfo_done(&ret[i]);
+                        ret[i].inode = inodes[i];
+                }
+        return r;
+}

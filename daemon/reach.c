@@ -1,3 +1,457 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
-#include "inaddr.h"
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "hint.h"
+#include "reach.h"
+
+static const char *const problem_names[_REACH_PROBLEM_MAX] = {
+        [REACH_PROBLEM_NONE] = NULL,
+        [REACH_PROBLEM_NOT_LISTENING] = "not-listening",
+        [REACH_PROBLEM_LOOPBACK_ONLY] = "loopback-only",
+        [REACH_PROBLEM_BOUND_ADDRESS_GONE] = "bound-address-gone",
+        [REACH_PROBLEM_NO_NETWORK] = "no-network",
+};
+
+static const char *const reason_names[_REACH_REASON_MAX] = {
+        [REACH_REASON_NONE] = NULL,
+        [REACH_REASON_LOOPBACK] = "loopback",
+        [REACH_REASON_LINK_LOCAL] = "link-local",
+        [REACH_REASON_TENTATIVE] = "tentative",
+        [REACH_REASON_DAD_FAILED] = "dad-failed",
+        [REACH_REASON_DOWN] = "down",
+        [REACH_REASON_NO_CARRIER] = "no-carrier",
+        [REACH_REASON_ADDRESS_GONE] = "address-gone",
+};
+
+const char *reach_problem_to_string(ReachProblem p) {
+        return p < _REACH_PROBLEM_MAX ? problem_names[p] : NULL;
+}
+
+const char *reach_reason_to_string(ReachReason r) {
+        return r < _REACH_REASON_MAX ? reason_names[r] : NULL;
+}
+
+int reach_format_url(const char *scheme, int family, const union in_addr_union *a, uint16_t port,
+                     char *buf, size_t size) {
+        char s[INADDR_STRLEN];
+        int r, n;
+
+        r = inaddr_to_string(family, a, s, sizeof(s));
+        if (r < 0)
+                return r;
+        n = snprintf(buf, size, family == AF_INET6 ? "%s://[%s]:%u/" : "%s://%s:%u/",
+                     scheme ?: "http", s, port);
+        if (n < 0 || (size_t) n >= size)
+                return -ENOBUFS;
+        return 0;
+}
+
+/* Rank of the interface kind, DESIGN.md §4 rule 2 */
+static int kind_tier(LinkKind k) {
+        switch (k) {
+        case LINK_KIND_ETHERNET:
+        case LINK_KIND_WIFI:
+                return 0;
+        case LINK_KIND_OTHER:
+                return 1;
+        case LINK_KIND_VPN:
+                return 2;
+        case LINK_KIND_BRIDGE:
+        case LINK_KIND_VETH:
+                return 3;
+        case LINK_KIND_LOOPBACK:
+        case _LINK_KIND_MAX:
+                break;
+        }
+        return 4;
+}
+
+/* Rule 3: IPv4, then IPv6 global, then IPv6 unique-local, then IPv4 link-local */
+static int family_tier(int family, const union in_addr_union *a) {
+        if (inaddr_is_loopback(family, a))
+                return 5;
+        if (family == AF_INET)
+                return inaddr_is_link_local(family, a) ? 3 : 0;
+        if (inaddr_is_link_local(family, a))
+                return 4;
+        return inaddr_is_ula(family, a) ? 2 : 1;
+}
+
+/* A candidate while ranking: the URL plus the keys that order it */
+typedef struct Candidate {
+        ReachUrl url;
+        uint32_t metric;
+        bool prefsrc;
+} Candidate;
+
+static int candidate_compare(const void *pa, const void *pb) {
+        const Candidate *a = pa, *b = pb;
+        int d;
+
+        if (a->url.shareable != b->url.shareable)
+                return a->url.shareable ? -1 : 1;
+        if (a->url.default_route != b->url.default_route)
+                return a->url.default_route ? -1 : 1;
+        if (a->url.default_route) {
+                if (a->metric != b->metric)
+                        return a->metric < b->metric ? -1 : 1;
+                if (a->prefsrc != b->prefsrc)
+                        return a->prefsrc ? -1 : 1;
+        }
+        d = kind_tier(a->url.kind) - kind_tier(b->url.kind);
+        if (d != 0)
+                return d;
+        d = family_tier(a->url.family, &a->url.address) - family_tier(b->url.family, &b->url.address);
+        if (d != 0)
+                return d;
+        d = !!(a->url.address_flags & IFA_F_DEPRECATED) - !!(b->url.address_flags & IFA_F_DEPRECATED);
+        if (d != 0)
+                return d;
+        /* IFA_F_TEMPORARY is IFA_F_SECONDARY: a temporary IPv6 or a secondary IPv4 address */
+        d = !!(a->url.address_flags & IFA_F_TEMPORARY) - !!(b->url.address_flags & IFA_F_TEMPORARY);
+        if (d != 0)
+                return d;
+        /* addresses the machine no longer has (ifindex 0) go last */
+        if (a->url.ifindex != b->url.ifindex)
+                return (unsigned) a->url.ifindex - 1 < (unsigned) b->url.ifindex - 1 ? -1 : 1;
+        if (a->url.family != b->url.family)
+                return a->url.family == AF_INET ? -1 : 1;
+        return inaddr_compare(a->url.family, &a->url.address, &b->url.address);
+}
+
+static bool listener_accepts(const Listener *l, int family, const union in_addr_union *a, int ifindex) {
+        if (l->ifindex != 0 && l->ifindex != ifindex)
+                return false;
+        if (inaddr_is_any(l->family, &l->address)) {
+                if (l->family == family)
+                        return true;
+                /* a :: socket without IPV6_V6ONLY takes IPv4 too */
+                return family == AF_INET && l->socket_is_v6 && !l->v6only;
+        }
+        return l->family == family && inaddr_equal(family, &l->address, a);
+}
+
+static ReachReason candidate_reason(const Link *link, int family, const union in_addr_union *a, uint32_t flags) {
+        if (!link)
+                return REACH_REASON_ADDRESS_GONE;
+        if (inaddr_is_loopback(family, a) || state_link_kind(link) == LINK_KIND_LOOPBACK)
+                return REACH_REASON_LOOPBACK;
+        /* browsers take no zone id in a URL, so fe80:: cannot be shared */
+        if (family == AF_INET6 && inaddr_is_link_local(family, a))
+                return REACH_REASON_LINK_LOCAL;
+        if (!state_link_is_up(link))
+                return REACH_REASON_DOWN;
+        if (!state_link_has_carrier(link))
+                return REACH_REASON_NO_CARRIER;
+        if (flags & IFA_F_DADFAILED)
+                return REACH_REASON_DAD_FAILED;
+        if (flags & IFA_F_TENTATIVE)
+                return REACH_REASON_TENTATIVE;
+        return REACH_REASON_NONE;
+}
+
+typedef struct CandidateList {
+        Candidate *items;
+        size_t n, allocated;
+} CandidateList;
+
+static int candidates_add(CandidateList *c, const State *s, const ReachConfig *config, uint16_t port,
+                          int family, const union in_addr_union *a, const Link *link, uint32_t flags) {
+        Candidate *x;
+        int r;
+
+        if (c->n == c->allocated) {
+                size_t n = c->allocated ? c->allocated * 2 : 8;
+                Candidate *p = reallocarray(c->items, n, sizeof(*p));
+
+                if (!p)
+                        return -ENOMEM;
+                c->items = p;
+                c->allocated = n;
+        }
+        x = &c->items[c->n];
+        *x = (Candidate) {
+                .url.family = family,
+                .url.address = *a,
+                .url.ifindex = link ? link->ifindex : 0,
+                .url.kind = link ? state_link_kind(link) : LINK_KIND_OTHER,
+                .url.address_flags = flags,
+        };
+        r = reach_format_url(config->scheme, family, a, port, x->url.url, sizeof(x->url.url));
+        if (r < 0)
+                return r;
+        if (link) {
+                Address tmp = { .family = family, .ifindex = link->ifindex, .address = *a };
+
+                memcpy(x->url.ifname, link->name, sizeof(x->url.ifname));
+                x->url.default_route = state_link_default_route_metric(s, link->ifindex, &x->metric) >= 0;
+                x->prefsrc = state_address_is_default_prefsrc(s, &tmp);
+        }
+        x->url.reason = candidate_reason(link, family, a, flags);
+        x->url.shareable = x->url.reason == REACH_REASON_NONE;
+        c->n++;
+        return 0;
+}
+
+static const Link *loopback_link(const State *s) {
+        for (size_t i = 0; i < s->n_links; i++)
+                if (state_link_kind(&s->links[i]) == LINK_KIND_LOOPBACK)
+                        return &s->links[i];
+        return NULL;
+}
+
+static bool bind_known(const State *s, const ReachBind *b) {
+        for (size_t i = 0; i < s->n_addresses; i++)
+                if (s->addresses[i].family == b->family &&
+                    inaddr_equal(b->family, &s->addresses[i].address, &b->address))
+                        return true;
+        return false;
+}
+
+static int server_add_bind(ReachServer *srv, const Listener *l) {
+        ReachBind *p;
+
+        for (size_t i = 0; i < srv->n_binds; i++)
+                if (srv->binds[i].family == l->family && inaddr_equal(l->family, &srv->binds[i].address, &l->address))
+                        return 0;
+        p = reallocarray(srv->binds, srv->n_binds + 1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        srv->binds = p;
+        srv->binds[srv->n_binds++] = (ReachBind) { .family = l->family, .address = l->address };
+        return 0;
+}
+
+static ReachProblem server_problem(const State *s, const ReachServer *srv) {
+        bool all_loopback = true, gone = false;
+
+        if (!srv->listening)
+                return REACH_PROBLEM_NOT_LISTENING;
+        for (size_t i = 0; i < srv->n_binds; i++) {
+                const ReachBind *b = &srv->binds[i];
+
+                if (!inaddr_is_loopback(b->family, &b->address))
+                        all_loopback = false;
+                if (!inaddr_is_any(b->family, &b->address) && !inaddr_is_loopback(b->family, &b->address) &&
+                    !bind_known(s, b))
+                        gone = true;
+        }
+        if (all_loopback)
+                return REACH_PROBLEM_LOOPBACK_ONLY;
+        if (gone)
+                return REACH_PROBLEM_BOUND_ADDRESS_GONE;
+        return REACH_PROBLEM_NO_NETWORK;
+}
+
+bool reach_listener_selected(const Listener *l, const ReachConfig *config) {
+        if (config->n_ports == 0)
+                return l->uid == config->uid && l->port >= 1024;
+        for (size_t i = 0; i < config->n_ports; i++)
+                if (config->ports[i] == l->port)
+                        return true;
+        return false;
+}
+
+static int server_build(ReachServer *srv, const State *s, const Listener *listeners, size_t n_listeners,
+                        const ProcInfo *procs, const ReachConfig *config) {
+        CandidateList c = {};
+        const Link *lo = loopback_link(s);
+        int r = 0;
+
+        for (size_t i = 0; i < n_listeners; i++) {
+                const Listener *l = &listeners[i];
+
+                if (l->port != srv->port || !reach_listener_selected(l, config))
+                        continue;
+                srv->listening = true;
+                if (l->family == AF_INET6 && l->socket_is_v6 && l->v6only && inaddr_is_any(l->family, &l->address))
+                        srv->v6only = true;
+                r = server_add_bind(srv, l);
+                if (r < 0)
+                        goto cleanup;
+                if (procs && procs[i].pid > 0 && srv->process.pid == 0) {
+                        srv->process = procs[i];
+                        srv->process.cmdline = NULL;
+                        if (procs[i].cmdline && !(srv->process.cmdline = strdup(procs[i].cmdline))) {
+                                r = -ENOMEM;
+                                goto cleanup;
+                        }
+                        srv->first_seen = procs[i].start_time;
+                }
+        }
+
+        for (size_t j = 0; j < s->n_addresses; j++) {
+                const Address *a = &s->addresses[j];
+
+                for (size_t i = 0; i < n_listeners; i++) {
+                        const Listener *l = &listeners[i];
+
+                        if (l->port != srv->port || !reach_listener_selected(l, config) ||
+                            !listener_accepts(l, a->family, &a->address, a->ifindex))
+                                continue;
+                        r = candidates_add(&c, s, config, srv->port, a->family, &a->address,
+                                           state_get_link(s, a->ifindex), a->flags);
+                        if (r < 0)
+                                goto cleanup;
+                        break;
+                }
+        }
+
+        /* A bind to an address we do not list: all of 127.0.0.0/8 is local through lo, anything
+         * else is an address the machine no longer has (or a non-local bind). */
+        for (size_t i = 0; i < srv->n_binds; i++) {
+                const ReachBind *b = &srv->binds[i];
+
+                if (inaddr_is_any(b->family, &b->address) || bind_known(s, b))
+                        continue;
+                r = candidates_add(&c, s, config, srv->port, b->family, &b->address,
+                                   inaddr_is_loopback(b->family, &b->address) ? lo : NULL, 0);
+                if (r < 0)
+                        goto cleanup;
+        }
+
+        if (c.n > 0) {
+                qsort(c.items, c.n, sizeof(*c.items), candidate_compare);
+                srv->urls = calloc(c.n, sizeof(*srv->urls));
+                if (!srv->urls) {
+                        r = -ENOMEM;
+                        goto cleanup;
+                }
+                /* the same address twice on a link (two prefix lengths) is one URL */
+                for (size_t i = 0; i < c.n; i++)
+                        if (srv->n_urls == 0 || c.items[i].url.ifindex != srv->urls[srv->n_urls - 1].ifindex ||
+                            strcmp(c.items[i].url.url, srv->urls[srv->n_urls - 1].url) != 0)
+                                srv->urls[srv->n_urls++] = c.items[i].url;
+        }
+
+        if (!reach_server_share(srv)) {
+                srv->problem = server_problem(s, srv);
+                r = hint_for_problem(srv->problem, srv->port, srv->binds, srv->n_binds,
+                                     srv->process.pid > 0 ? srv->process.name : NULL, srv->process.cmdline,
+                                     &srv->hint);
+                if (r < 0)
+                        goto cleanup;
+        }
+        r = 0;
+cleanup:
+        free(c.items);
+        return r;
+}
+
+static int port_compare(const void *a, const void *b) {
+        return (int) *(const uint16_t *) a - (int) *(const uint16_t *) b;
+}
+
+static int collect_ports(const Listener *listeners, size_t n_listeners, const ReachConfig *config,
+                         uint16_t **ret, size_t *ret_n) {
+        uint16_t *ports;
+        size_t n = 0;
+
+        ports = calloc(config->n_ports + n_listeners + 1, sizeof(*ports));
+        if (!ports)
+                return -ENOMEM;
+        if (config->n_ports > 0)
+                for (size_t i = 0; i < config->n_ports; i++)
+                        ports[n++] = config->ports[i];
+        else
+                for (size_t i = 0; i < n_listeners; i++)
+                        if (reach_listener_selected(&listeners[i], config))
+                                ports[n++] = listeners[i].port;
+        qsort(ports, n, sizeof(*ports), port_compare);
+        if (n > 1) {
+                size_t k = 1;
+
+                for (size_t i = 1; i < n; i++)
+                        if (ports[i] != ports[k - 1])
+                                ports[k++] = ports[i];
+                n = k;
+        }
+        *ret = ports;
+        *ret_n = n;
+        return 0;
+}
+
+int reach_compute(const State *s, const Listener *listeners, size_t n_listeners,
+                  const ProcInfo *procs, const ReachConfig *config, ReachView **ret) {
+        ReachView *v;
+        uint16_t *ports = NULL;
+        size_t n_ports = 0;
+        int r;
+
+        v = calloc(1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        r = collect_ports(listeners, n_listeners, config, &ports, &n_ports);
+        if (r < 0)
+                goto fail;
+        if (n_ports > 0) {
+                v->servers = calloc(n_ports, sizeof(*v->servers));
+                if (!v->servers) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+        }
+        for (size_t i = 0; i < n_ports; i++) {
+                ReachServer *srv = &v->servers[v->n_servers++];
+
+                srv->port = ports[i];
+                srv->watched = config->n_ports > 0;
+                r = server_build(srv, s, listeners, n_listeners, procs, config);
+                if (r < 0)
+                        goto fail;
+        }
+        free(ports);
+        *ret = v;
+        return 0;
+fail:
+        free(ports);
+        reach_view_free(v);
+        return r;
+}
+
+ReachView *reach_view_free(ReachView *v) {
+        if (!v)
+                return NULL;
+        for (size_t i = 0; i < v->n_servers; i++) {
+                free(v->servers[i].binds);
+                free(v->servers[i].urls);
+                free(v->servers[i].hint);
+                procinfo_done(&v->servers[i].process);
+        }
+        free(v->servers);
+        free(v);
+        return NULL;
+}
+
+void reach_view_freep(ReachView **v) {
+        *v = reach_view_free(*v);
+}
+
+const ReachUrl *reach_server_share(const ReachServer *srv) {
+        return srv->n_urls > 0 && srv->urls[0].shareable ? &srv->urls[0] : NULL;
+}
+
+const ReachServer *reach_view_find(const ReachView *v, uint16_t port) {
+        for (size_t i = 0; i < v->n_servers; i++)
+                if (v->servers[i].port == port)
+                        return &v->servers[i];
+        return NULL;
+}
+
+const ReachServer *reach_view_default_server(const ReachView *v) {
+        const ReachServer *best = NULL;
+
+        for (size_t i = 0; i < v->n_servers; i++) {
+                const ReachServer *srv = &v->servers[i];
+
+                if (!best || (srv->listening && !best->listening) ||
+                    (srv->listening == best->listening && srv->first_seen > best->first_seen))
+                        best = srv;
+        }
+        return best;
+}

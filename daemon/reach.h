@@ -86,6 +86,10 @@ int reach_compute(const State *s, const Listener *listeners, size_t n_listeners,
 ReachView *reach_view_free(ReachView *v);
 void reach_view_freep(ReachView **v);
 
+/* The listener belongs to a server we cover: a watched port, or with none watched, a port >= 1024
+ * of the configured uid */
+bool reach_listener_selected(const Listener *l, const ReachConfig *config);
+
 /* The share URL of the server, NULL when it has none */
 const ReachUrl *reach_server_share(const ReachServer *srv);
 const ReachServer *reach_view_find(const ReachView *v, uint16_t port);

@@ -1,3 +1,80 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
-#include "inaddr.h"
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockdiag.h"
+
+int sockdiag_build_request(void *buf, size_t size, int family, uint32_t seq) {
+        struct nlmsghdr *nlh;
+        struct inet_diag_req_v2 *req;
+        size_t len = NLMSG_SPACE(sizeof(struct inet_diag_req_v2));
+
+        if (family != AF_INET && family != AF_INET6)
+                return -EAFNOSUPPORT;
+        if (size < len)
+                return -ENOBUFS;
+        memset(buf, 0, len);
+        nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = seq;
+        req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->sdiag_family = (uint8_t) family;
+        req->sdiag_protocol = IPPROTO_TCP;
+        req->idiag_states = 1U << TCP_LISTEN;
+        return (int) nlh->nlmsg_len;
+}
+
+int sockdiag_parse(const struct nlmsghdr *nlh, Listener *ret) {
+        const struct inet_diag_msg *m;
+        const struct nlattr *attr;
+        union in_addr_union a;
+        bool v6only = false;
+        int family, r;
+
+        if (nlh->nlmsg_len < NLMSG_HDRLEN)
+                return -EBADMSG;
+        if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+                return -EOPNOTSUPP;
+        if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct inet_diag_msg))
+                return -EBADMSG;
+        m = mnl_nlmsg_get_payload(nlh);
+        if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+                return -EOPNOTSUPP;
+        if (m->idiag_state != TCP_LISTEN)
+                return -EOPNOTSUPP;
+
+        mnl_attr_for_each(attr, nlh, sizeof(struct inet_diag_msg)) {
+                if (mnl_attr_get_type(attr) != INET_DIAG_SKV6ONLY || m->idiag_family != AF_INET6)
+                        continue;
+                if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+                        return -EBADMSG;
+                v6only = mnl_attr_get_u8(attr) != 0;
+        }
+        /* mnl_attr_for_each stops silently at the first attribute that does not fit */
+        if ((const char *) attr != (const char *) mnl_nlmsg_get_payload_tail(nlh))
+                return -EBADMSG;
+
+        r = inaddr_from_bytes(m->idiag_family, m->id.idiag_src, inaddr_size(m->idiag_family), &a);
+        if (r < 0)
+                return r;
+        family = inaddr_unmap_v4(m->idiag_family, &a);
+
+        *ret = (Listener) {
+                .family = family,
+                .address = a,
+                .port = ntohs(m->id.idiag_sport),
+                .uid = m->idiag_uid,
+                .inode = m->idiag_inode,
+                .ifindex = (int) m->id.idiag_if,
+                .v6only = v6only,
+                .socket_is_v6 = m->idiag_family == AF_INET6,
+        };
+        return 0;
+}

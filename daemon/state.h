@@ -57,9 +57,12 @@ typedef struct Route {
         union in_addr_union gateway;
         bool has_prefsrc;
         union in_addr_union prefsrc;
+        bool multipath;                       /* IPv4: one of several hops (kept, dead, on link down) */
         bool marked;
 } Route;
 
+/* Kept sorted, so the order does not depend on the order of events: links by ifindex, addresses
+ * by (ifindex, family, address, prefixlen), routes by (family, table, metric, oif, gateway). */
 typedef struct State {
         Link *links;
         size_t n_links, allocated_links;

@@ -142,7 +142,7 @@ int strbuf_append_json_string(StrBuf *b, const char *s) {
 int strbuf_steal(StrBuf *b, char **ret) {
         if (b->error < 0)
                 return b->error;
-        if (!b->data && strbuf_reserve(b, 0) < 0)
+        if (!b->data && strbuf_append_len(b, "", 0) < 0)
                 return b->error;
         *ret = b->data;
         *b = (StrBuf) STRBUF_INIT;

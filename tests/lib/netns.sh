@@ -1,0 +1,395 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Harness of the integration tests, sourced by tests/integration/*.sh (POSIX sh: dash and bash).
+#
+# A test starts with
+#         . "$TESTLIB/netns.sh"
+#         netns_enter "$0" "$@"
+# which re-executes the script inside a private network and mount namespace of its own, so nothing
+# the test does can reach the host's interfaces, addresses or routes. The LAN peer (a colleague's
+# laptop, a phone) is a sleeping process in one more network namespace, entered with nsenter, so
+# no named namespace is left behind in /run/netns.
+#
+# Environment: REACHD (the daemon binary, required), TESTLIB (this directory),
+# REACHD_REQUIRE_NETNS=1 turns every "cannot run here" skip (exit 77) into a failure (exit 1),
+# REACHD_TEST_TRACE=1 traces the test (set -x) once inside its namespace.
+
+netns_nfail=0
+netns_nchecks=0
+netns_pids=
+netns_tmp=
+netns_json=
+netns_json_shown=0
+netns_json_what=
+netns_nonce=0
+PEER=
+
+netns_skip() {
+        if [ "${REACHD_REQUIRE_NETNS:-0}" = 1 ]; then
+                echo "FAIL: $* (REACHD_REQUIRE_NETNS=1: skipping is not allowed)" >&2
+                exit 1
+        fi
+        echo "SKIP: $*" >&2
+        exit 77
+}
+
+# The test could not even set up what it wanted to check: stop now.
+netns_die() {
+        echo "FAIL (setup): $*" >&2
+        exit 1
+}
+
+netns_track() {
+        netns_pids="$netns_pids $1"
+}
+
+netns_cleanup() {
+        for p in $netns_pids; do
+                kill "$p" 2>/dev/null || true
+        done
+        for p in $netns_pids; do
+                wait "$p" 2>/dev/null || true
+        done
+        netns_pids=
+        if [ -n "$netns_tmp" ]; then
+                rm -rf "$netns_tmp"
+        fi
+}
+
+netns_current() {
+        readlink /proc/self/ns/net
+}
+
+netns_enter() {
+        netns_script=$1
+        shift
+
+        [ -n "${REACHD:-}" ] || netns_die "REACHD is not set (run through 'make check' or set REACHD=path/to/reachd)"
+        [ -x "$REACHD" ] || netns_die "REACHD=$REACHD is not an executable file"
+        for t in ip ss jq curl python3 unshare nsenter mount; do
+                command -v "$t" >/dev/null 2>&1 || netns_skip "$t is not installed"
+        done
+
+        case "${1:-}" in
+        --netns-inside=*)
+                # An argument, not an environment variable: it cannot leak into another test run
+                # and make it believe it is already isolated.
+                netns_parent=${1#--netns-inside=}
+                shift
+                [ "$(netns_current)" != "$netns_parent" ] ||
+                        netns_die "re-executed, but still in the parent network namespace"
+                netns_setup
+                return 0
+                ;;
+        esac
+
+        if [ "$(id -u)" = 0 ] && unshare -mn --propagation private true 2>/dev/null; then
+                netns_how="unshare -mn --propagation private"
+        elif unshare -rmn --propagation private true 2>/dev/null; then
+                netns_how="unshare -rmn --propagation private"
+        else
+                netns_skip "cannot create a private network namespace (neither unshare -mn as root nor unshare -rmn)"
+        fi
+        # $netns_how is split on purpose
+        exec $netns_how "${BASH:-/bin/sh}" "$netns_script" "--netns-inside=$(netns_current)" "$@"
+}
+
+netns_setup() {
+        if [ "${REACHD_TEST_TRACE:-0}" = 1 ]; then
+                set -x
+        fi
+        trap netns_cleanup EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+        trap 'exit 129' HUP
+        trap 'exit 141' PIPE
+        # sysfs shows the network namespace of whoever mounted it: remount it so that
+        # /sys/class/net (which the daemon may read) describes this namespace, not the host's.
+        mount -t sysfs sysfs /sys 2>/dev/null || true
+        netns_tmp=$(mktemp -d "${TMPDIR:-/tmp}/reachd-test.XXXXXX") || netns_die "mktemp failed"
+        mkdir "$netns_tmp/www"
+        # python's http.server looks its bind address up in DNS (socket.getfqdn); in here that
+        # would wait for a resolver that cannot answer. Point the resolver at our own loopback,
+        # where nothing listens, so the lookup fails at once and no query leaves the namespace.
+        printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$netns_tmp/resolv.conf"
+        if [ -e /etc/resolv.conf ]; then
+                mount --bind "$netns_tmp/resolv.conf" /etc/resolv.conf 2>/dev/null || true
+        fi
+        echo "hello from reachd's test server" >"$netns_tmp/www/index.html"
+        ip link set lo up || netns_die "cannot bring lo up"
+}
+
+# ---- waiting ----
+
+# netns_wait_for SECONDS WHAT COMMAND...: poll COMMAND every 0.1 s; die with WHAT on timeout.
+netns_wait_for() {
+        netns_w_left=$(($1 * 10))
+        netns_w_what=$2
+        shift 2
+        while ! "$@" >/dev/null 2>&1; do
+                netns_w_left=$((netns_w_left - 1))
+                [ "$netns_w_left" -gt 0 ] || netns_die "timed out waiting for $netns_w_what"
+                sleep 0.1
+        done
+}
+
+netns_is_listening() {
+        [ -n "$(ss -Htln "sport = :$1")" ]
+}
+
+netns_wait_listen() {
+        netns_wait_for 10 "a TCP listener on port $1 (ss -tln)" netns_is_listening "$1"
+}
+
+netns_has_operstate() {
+        [ "$(ip -j link show dev "$1" | jq -r '.[0].operstate')" = "$2" ]
+}
+
+# netns_wait_operstate IFNAME STATE (as ip -j prints it: UP, DOWN, LOWERLAYERDOWN…)
+netns_wait_operstate() {
+        netns_wait_for 10 "operstate $2 on $1" netns_has_operstate "$1" "$2"
+}
+
+netns_lacks_carrier() {
+        ip -j link show dev "$1" | jq -e '.[0].flags | index(["LOWER_UP"]) == null'
+}
+
+# A veth whose peer went down is LOWERLAYERDOWN only when that peer is in the same namespace:
+# the kernel looks the iflink up in the veth's own namespace and says DOWN when it is not there.
+netns_wait_no_carrier() {
+        netns_wait_for 10 "carrier loss on $1" netns_lacks_carrier "$1"
+}
+
+# True when no up interface (or only IFNAME's, when given) has an IPv6 address in DAD.
+netns_dad_settled() {
+        if [ -n "${1:-}" ]; then
+                ip -j addr show dev "$1" |
+                        jq -e '[.[].addr_info[] | select(.tentative)] | length == 0'
+        else
+                ip -j addr show |
+                        jq -e '[.[] | select(.operstate == "UP") | .addr_info[] | select(.tentative)] | length == 0'
+        fi
+}
+
+netns_wait_dad() {
+        netns_wait_for 15 "IPv6 duplicate address detection to finish${1:+ on $1}" netns_dad_settled "${1:-}"
+}
+
+# ---- the LAN peer ----
+
+# Starts the peer namespace; its pid is in $PEER.
+netns_peer_new() {
+        unshare -n sleep 3600 &
+        PEER=$!
+        netns_track "$PEER"
+        netns_wait_for 5 "the peer network namespace" netns_peer_ready
+        netns_peer ip link set lo up
+}
+
+netns_peer_ready() {
+        netns_pr=$(readlink "/proc/$PEER/ns/net") || return 1
+        [ "$netns_pr" != "$(netns_current)" ]
+}
+
+netns_peer() {
+        nsenter -t "$PEER" -n "$@"
+}
+
+# netns_veth_peer LOCAL REMOTE: a veth pair, LOCAL here, REMOTE in the peer namespace, both up.
+netns_veth_peer() {
+        ip link add "$1" type veth peer name "$2" netns "$PEER" || netns_die "cannot create veth $1/$2"
+        ip link set "$1" up
+        netns_peer ip link set "$2" up
+}
+
+# ---- servers ----
+
+# netns_http PORT ADDRESS: python3 -m http.server bound to ADDRESS; waits until it listens.
+# Its pid is in $NETNS_LAST_PID.
+netns_http() {
+        python3 -m http.server "$1" --bind "$2" --directory "$netns_tmp/www" \
+                >"$netns_tmp/http-$1.log" 2>&1 &
+        NETNS_LAST_PID=$!
+        netns_track $!
+        netns_wait_listen "$1"
+}
+
+# netns_http_v6only PORT: an HTTP server on [::] with IPV6_V6ONLY set (http.server clears it).
+netns_http_v6only() {
+        python3 -c '
+import functools, http.server, socket, sys
+
+class V6OnlyServer(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        super().server_bind()
+
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[2])
+V6OnlyServer(("::", int(sys.argv[1])), handler).serve_forever()
+' "$1" "$netns_tmp/www" >"$netns_tmp/http-$1.log" 2>&1 &
+        NETNS_LAST_PID=$!
+        netns_track $!
+        netns_wait_listen "$1"
+}
+
+# ---- the daemon ----
+
+# netns_once [ARGS...]: runs reachd --once ARGS; the JSON view is then in the file $netns_json.
+netns_once() {
+        netns_nonce=$((netns_nonce + 1))
+        netns_json=$netns_tmp/once-$netns_nonce.json
+        netns_json_shown=0
+        netns_json_what="reachd --once $*"
+        netns_rc=0
+        "$REACHD" --once "$@" >"$netns_json" 2>"$netns_json.err" || netns_rc=$?
+        if [ "$netns_rc" != 0 ]; then
+                echo "FAIL: $netns_json_what exited with $netns_rc" >&2
+                echo "--- stderr:" >&2
+                cat "$netns_json.err" >&2
+                echo "--- stdout:" >&2
+                cat "$netns_json" >&2
+                exit 1
+        fi
+        # --slurp: jq -e is content with empty input
+        if ! jq -s -e 'length == 1 and (.[0] | type == "object")' "$netns_json" >/dev/null 2>&1; then
+                echo "FAIL: $netns_json_what did not print one JSON object" >&2
+                echo "--- stdout:" >&2
+                cat "$netns_json" >&2
+                echo "--- stderr:" >&2
+                cat "$netns_json.err" >&2
+                exit 1
+        fi
+        echo "# $netns_json_what"
+}
+
+# ---- assertions (each one counted; the test goes on after a failure, netns_finish decides) ----
+
+netns_ok() {
+        netns_nchecks=$((netns_nchecks + 1))
+        echo "ok - $1"
+}
+
+# netns_not_ok WHAT DETAIL [show-json]
+netns_not_ok() {
+        netns_nchecks=$((netns_nchecks + 1))
+        netns_nfail=$((netns_nfail + 1))
+        {
+                echo "FAIL - $1"
+                printf '%s\n' "$2" | sed 's/^/    /'
+                if [ "${3:-}" = show-json ] && [ "$netns_json_shown" = 0 ] && [ -n "$netns_json" ]; then
+                        netns_json_shown=1
+                        echo "    the view ($netns_json_what):"
+                        jq . "$netns_json" | sed 's/^/    | /'
+                fi
+        } >&2
+}
+
+# netns_check WHAT FILTER [JQ-ARGS...]: FILTER, run on the last view, must yield true.
+netns_check() {
+        netns_c_what=$1
+        netns_c_filter=$2
+        shift 2
+        if jq -e "$@" "$netns_c_filter" "$netns_json" >/dev/null 2>&1; then
+                netns_ok "$netns_c_what"
+        else
+                netns_not_ok "$netns_c_what" "jq filter not true: $netns_c_filter" show-json
+        fi
+}
+
+# netns_check_eq WHAT FILTER EXPECTED-JSON [JQ-ARGS...]: FILTER must yield exactly EXPECTED-JSON.
+netns_check_eq() {
+        netns_c_what=$1
+        netns_c_filter=$2
+        netns_c_want=$(printf '%s\n' "$3" | jq -c .) || netns_die "bad expected JSON in '$1': $3"
+        shift 3
+        netns_c_got=$(jq -c "$@" "$netns_c_filter" "$netns_json" 2>&1) || true
+        if [ "$netns_c_got" = "$netns_c_want" ]; then
+                netns_ok "$netns_c_what"
+        else
+                netns_not_ok "$netns_c_what" "$(printf 'filter:   %s\nexpected: %s\ngot:      %s' \
+                        "$netns_c_filter" "$netns_c_want" "$netns_c_got")" show-json
+        fi
+}
+
+# netns_check_files_eq WHAT EXPECTED-FILE ACTUAL-FILE: two JSON documents must be equal.
+netns_check_files_eq() {
+        if jq -n -e --slurpfile a "$2" --slurpfile b "$3" '$a == $b' >/dev/null 2>&1; then
+                netns_ok "$1"
+        else
+                jq -c 'if type == "array" then .[] else . end' "$2" >"$2.lines" 2>&1 || true
+                jq -c 'if type == "array" then .[] else . end' "$3" >"$3.lines" 2>&1 || true
+                netns_not_ok "$1" "$(printf 'expected (<) vs reachd (>), one element a line:\n%s' \
+                        "$(diff "$2.lines" "$3.lines" | head -n 80)")" show-json
+        fi
+}
+
+netns_server_filter='[.servers[] | select(.port == $port)] | length == 1 and (.[0] | '
+
+# netns_check_server PORT WHAT FILTER: FILTER, run on the one server object of PORT, must be true.
+netns_check_server() {
+        netns_check "port $1: $2" "$netns_server_filter$3)" --argjson port "$1"
+}
+
+# netns_check_server_eq PORT WHAT FILTER EXPECTED-JSON
+netns_check_server_eq() {
+        netns_check_eq "port $1: $2" "[.servers[] | select(.port == \$port)] | if length == 1 then .[0] | $3 else \"\\(length) server objects for the port\" end" \
+                "$4" --argjson port "$1"
+}
+
+# The share URL of PORT in the last view, "null" when it has none.
+netns_share_url() {
+        jq -r --argjson port "$1" '.servers[] | select(.port == $port) | .share_url' "$netns_json" | head -n 1
+}
+
+netns_peer_curl() {
+        netns_peer curl -g -sS -o /dev/null --connect-timeout 2 --max-time 4 -w '%{http_code}' "$1"
+}
+
+# netns_check_curl_ok WHAT URL: the peer gets HTTP 200 from URL.
+netns_check_curl_ok() {
+        netns_cu_rc=0
+        netns_cu_out=$(netns_peer_curl "$2" 2>&1) || netns_cu_rc=$?
+        if [ "$netns_cu_rc" = 0 ] && [ "$netns_cu_out" = 200 ]; then
+                netns_ok "$1"
+        else
+                netns_not_ok "$1" "curl from the peer of $2: exit $netns_cu_rc, $netns_cu_out"
+        fi
+}
+
+# netns_check_curl_fails WHAT URL: the peer cannot fetch URL.
+netns_check_curl_fails() {
+        netns_cu_rc=0
+        netns_cu_out=$(netns_peer_curl "$2" 2>&1) || netns_cu_rc=$?
+        if [ "$netns_cu_rc" != 0 ]; then
+                netns_ok "$1"
+        else
+                netns_not_ok "$1" "curl from the peer of $2 succeeded (HTTP $netns_cu_out), it must not"
+        fi
+}
+
+# netns_check_share_curl PORT: the peer can open the share URL of PORT.
+netns_check_share_curl() {
+        netns_sc_url=$(netns_share_url "$1")
+        case "$netns_sc_url" in
+        http://*)
+                netns_check_curl_ok "port $1: the peer opens the share URL $netns_sc_url" "$netns_sc_url"
+                ;;
+        *)
+                netns_not_ok "port $1: the peer opens the share URL" "no share URL in the view (got '$netns_sc_url')" show-json
+                ;;
+        esac
+}
+
+netns_finish() {
+        if [ "$netns_nfail" -gt 0 ]; then
+                echo "$netns_nfail of $netns_nchecks checks FAILED" >&2
+                exit 1
+        fi
+        if [ "$netns_nchecks" = 0 ]; then
+                echo "no checks ran" >&2
+                exit 1
+        fi
+        echo "all $netns_nchecks checks passed"
+        exit 0
+}

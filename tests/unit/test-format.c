@@ -1,9 +1,171 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* placeholder: being written */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>          /* before linux/if.h, which then skips what glibc defines */
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
 #include "testutil.h"
 
-static Suite *placeholder_suite(void) {
-        return suite_create("format");
+static void parse(int family, const char *s, union in_addr_union *ret) {
+        memset(ret, 0, sizeof(*ret));
+        ck_assert_int_eq(inet_pton(family, s, ret->bytes), 1);
 }
 
-TEST_MAIN(placeholder_suite)
+static ReachUrl make_url(const char *url, int family, const char *addr, int ifindex, const char *ifname,
+                         LinkKind kind, uint32_t flags, bool dr, ReachReason reason) {
+        ReachUrl u = { .family = family, .ifindex = ifindex, .kind = kind, .address_flags = flags,
+                       .default_route = dr, .reason = reason, .shareable = reason == REACH_REASON_NONE };
+
+        snprintf(u.url, sizeof(u.url), "%s", url);
+        snprintf(u.ifname, sizeof(u.ifname), "%s", ifname);
+        parse(family, addr, &u.address);
+        return u;
+}
+
+START_TEST(test_server_json) {
+        ReachUrl urls[2];
+        ReachBind binds[1] = { { .family = AF_INET } };
+        ReachServer srv = {
+                .port = 5173, .watched = true, .listening = true, .binds = binds, .n_binds = 1,
+                .process = { .pid = 4242, .name = "node", .cmdline = (char *) "node \"vite\"\t" },
+                .urls = urls, .n_urls = 2,
+        };
+        StrBuf b = STRBUF_INIT;
+
+        urls[0] = make_url("http://192.168.1.23:5173/", AF_INET, "192.168.1.23", 3, "wlan0", LINK_KIND_WIFI,
+                           IFA_F_SECONDARY, true, REACH_REASON_NONE);
+        urls[1] = make_url("http://127.0.0.1:5173/", AF_INET, "127.0.0.1", 1, "lo", LINK_KIND_LOOPBACK,
+                           IFA_F_PERMANENT, false, REACH_REASON_LOOPBACK);
+        ck_assert_int_eq(format_server_json(&b, &srv, "snapshot"), 0);
+        ck_assert_str_eq(b.data,
+                "{\"event\":\"snapshot\",\"port\":5173,\"watched\":true,\"listening\":true,\"binds\":[\"0.0.0.0\"],"
+                "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\"},"
+                "\"share_url\":\"http://192.168.1.23:5173/\",\"problem\":null,\"hint\":null,\"urls\":["
+                "{\"url\":\"http://192.168.1.23:5173/\",\"address\":\"192.168.1.23\",\"family\":\"ipv4\","
+                "\"interface\":\"wlan0\",\"kind\":\"wifi\",\"default_route\":true,\"shareable\":true,"
+                "\"reason\":null,\"flags\":[\"secondary\"]},"
+                "{\"url\":\"http://127.0.0.1:5173/\",\"address\":\"127.0.0.1\",\"family\":\"ipv4\","
+                "\"interface\":\"lo\",\"kind\":\"loopback\",\"default_route\":false,\"shareable\":false,"
+                "\"reason\":\"loopback\",\"flags\":[\"permanent\"]}]}");
+        strbuf_done(&b);
+}
+END_TEST
+
+START_TEST(test_server_problem_json) {
+        ReachUrl urls[1];
+        ReachBind binds[1] = { { .family = AF_INET6 } };
+        ReachServer srv = {
+                .port = 8000, .listening = true, .binds = binds, .n_binds = 1, .v6only = true,
+                .urls = urls, .n_urls = 1, .problem = REACH_PROBLEM_BOUND_ADDRESS_GONE, .hint = (char *) "fix it",
+        };
+        StrBuf b = STRBUF_INIT;
+
+        parse(AF_INET6, "2001:db8::9", &binds[0].address);
+        urls[0] = make_url("http://[2001:db8::9]:8000/", AF_INET6, "2001:db8::9", 0, "", LINK_KIND_OTHER,
+                           0, false, REACH_REASON_ADDRESS_GONE);
+        ck_assert_int_eq(format_server_json(&b, &srv, NULL), 0);
+        ck_assert_str_eq(b.data,
+                "{\"port\":8000,\"watched\":false,\"listening\":true,\"binds\":[\"2001:db8::9\"],"
+                "\"v6only\":true,\"process\":null,\"share_url\":null,\"problem\":\"bound-address-gone\","
+                "\"hint\":\"fix it\",\"urls\":[{\"url\":\"http://[2001:db8::9]:8000/\",\"address\":\"2001:db8::9\","
+                "\"family\":\"ipv6\",\"interface\":null,\"kind\":\"other\",\"default_route\":false,"
+                "\"shareable\":false,\"reason\":\"address-gone\",\"flags\":[]}]}");
+        strbuf_reset(&b);
+        ck_assert_int_eq(format_problem_sentence(&b, &srv), 0);
+        ck_assert_str_eq(b.data, "port 8000 is bound to 2001:db8::9, which this machine no longer has");
+        strbuf_done(&b);
+}
+END_TEST
+
+START_TEST(test_view_json) {
+        State *s;
+        ReachView v = {};
+        StrBuf b = STRBUF_INIT;
+        Link lo = { .ifindex = 1, .name = "lo", .arphrd = ARPHRD_LOOPBACK,
+                    .flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING | IFF_LOWER_UP, .operstate = IF_OPER_UNKNOWN };
+        Link eth = { .ifindex = 2, .name = "eth0", .arphrd = ARPHRD_ETHER,
+                     .flags = IFF_UP, .operstate = IF_OPER_LOWERLAYERDOWN };
+        Address a1 = { .family = AF_INET6, .ifindex = 2, .prefixlen = 64, .scope = RT_SCOPE_UNIVERSE,
+                       .flags = IFA_F_TEMPORARY | IFA_F_DEPRECATED };
+        Address a2 = { .family = AF_INET, .ifindex = 1, .prefixlen = 8, .scope = RT_SCOPE_HOST };
+        Route r = { .family = AF_INET6, .oif = 2, .metric = 1024, .table = RT_TABLE_MAIN };
+
+        ck_assert_int_eq(state_new(&s), 0);
+        /* inserted out of order: the document lists interfaces by index */
+        ck_assert_int_eq(state_link_update(s, &eth), 1);
+        ck_assert_int_eq(state_link_update(s, &lo), 1);
+        parse(AF_INET6, "2001:db8::1", &a1.address);
+        parse(AF_INET, "127.0.0.1", &a2.address);
+        ck_assert_int_eq(state_address_update(s, &a1), 1);
+        ck_assert_int_eq(state_address_update(s, &a2), 1);
+        ck_assert_int_eq(state_route_update(s, &r), 1);
+        ck_assert_int_eq(format_view_json(&b, s, &v, 42, "lap\"top"), 0);
+        ck_assert_str_eq(b.data,
+                "{\"version\":1,\"generation\":42,\"hostname\":\"lap\\\"top\",\"servers\":[],\"interfaces\":["
+                "{\"index\":1,\"name\":\"lo\",\"kind\":\"loopback\",\"up\":true,\"carrier\":true,"
+                "\"operstate\":\"unknown\",\"default_route\":false,\"addresses\":[{\"address\":\"127.0.0.1\","
+                "\"prefixlen\":8,\"family\":\"ipv4\",\"scope\":\"host\",\"flags\":[]}]},"
+                "{\"index\":2,\"name\":\"eth0\",\"kind\":\"ethernet\",\"up\":true,\"carrier\":false,"
+                "\"operstate\":\"lowerlayerdown\",\"default_route\":true,\"addresses\":[{\"address\":\"2001:db8::1\","
+                "\"prefixlen\":64,\"family\":\"ipv6\",\"scope\":\"global\",\"flags\":[\"temporary\",\"deprecated\"]}]}]}");
+        strbuf_done(&b);
+        state_free(s);
+}
+END_TEST
+
+START_TEST(test_problem_sentences) {
+        ReachBind binds[2] = { { .family = AF_INET }, { .family = AF_INET6 } };
+        ReachServer srv = { .port = 5173, .binds = binds, .n_binds = 2 };
+        StrBuf b = STRBUF_INIT;
+
+        parse(AF_INET, "127.0.0.1", &binds[0].address);
+        parse(AF_INET6, "::1", &binds[1].address);
+        ck_assert_int_eq(format_problem_sentence(&b, &srv), -ENOENT);
+        srv.problem = REACH_PROBLEM_LOOPBACK_ONLY;
+        ck_assert_int_eq(format_problem_sentence(&b, &srv), 0);
+        ck_assert_str_eq(b.data, "port 5173 listens on 127.0.0.1 and ::1 only: not reachable from other machines");
+        strbuf_reset(&b);
+        srv.problem = REACH_PROBLEM_NOT_LISTENING;
+        ck_assert_int_eq(format_problem_sentence(&b, &srv), 0);
+        ck_assert_str_eq(b.data, "nothing listens on port 5173");
+        strbuf_reset(&b);
+        srv.problem = REACH_PROBLEM_NO_NETWORK;
+        ck_assert_int_eq(format_problem_sentence(&b, &srv), 0);
+        ck_assert_str_eq(b.data, "port 5173 listens, but this machine has no address other machines can reach");
+        strbuf_done(&b);
+}
+END_TEST
+
+START_TEST(test_flags) {
+        StrBuf b = STRBUF_INIT;
+
+        format_address_flags_json(&b, AF_INET, IFA_F_SECONDARY | IFA_F_NOPREFIXROUTE | IFA_F_TENTATIVE);
+        ck_assert_str_eq(b.data, "[\"secondary\",\"tentative\",\"noprefixroute\"]");
+        strbuf_reset(&b);
+        format_address_flags_json(&b, AF_INET6, IFA_F_DADFAILED | IFA_F_STABLE_PRIVACY | IFA_F_MANAGETEMPADDR |
+                                  IFA_F_NODAD | IFA_F_OPTIMISTIC);
+        ck_assert_str_eq(b.data, "[\"dadfailed\",\"optimistic\",\"nodad\",\"mngtmpaddr\",\"stable-privacy\"]");
+        strbuf_done(&b);
+}
+END_TEST
+
+static Suite *format_suite(void) {
+        Suite *s = suite_create("format");
+        TCase *tc = tcase_create("json");
+
+        tcase_add_test(tc, test_server_json);
+        tcase_add_test(tc, test_server_problem_json);
+        tcase_add_test(tc, test_view_json);
+        tcase_add_test(tc, test_problem_sentences);
+        tcase_add_test(tc, test_flags);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+TEST_MAIN(format_suite)

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "change.h"
+
+const char *change_type_to_string(ChangeType t) {
+        switch (t) {
+        case CHANGE_ADDED:
+                return "added";
+        case CHANGE_REMOVED:
+                return "removed";
+        case CHANGE_CHANGED:
+                return "changed";
+        case _CHANGE_TYPE_MAX:
+                break;
+        }
+        return NULL;
+}
+
+static bool url_equal(const ReachUrl *a, const ReachUrl *b) {
+        return strcmp(a->url, b->url) == 0 && a->ifindex == b->ifindex && strcmp(a->ifname, b->ifname) == 0 &&
+               a->kind == b->kind && a->address_flags == b->address_flags &&
+               a->default_route == b->default_route && a->shareable == b->shareable && a->reason == b->reason;
+}
+
+static bool urls_equal(const ReachServer *a, const ReachServer *b) {
+        if (a->n_urls != b->n_urls)
+                return false;
+        for (size_t i = 0; i < a->n_urls; i++)
+                if (!url_equal(&a->urls[i], &b->urls[i]))
+                        return false;
+        return true;
+}
+
+static bool share_equal(const ReachServer *a, const ReachServer *b) {
+        const ReachUrl *x = reach_server_share(a), *y = reach_server_share(b);
+
+        if (!x || !y)
+                return x == y;
+        return strcmp(x->url, y->url) == 0 && x->ifindex == y->ifindex;
+}
+
+static int changes_push(Change **items, size_t *n, Change c) {
+        Change *p = reallocarray(*items, *n + 1, sizeof(**items));
+
+        if (!p)
+                return -ENOMEM;
+        p[(*n)++] = c;
+        *items = p;
+        return 0;
+}
+
+int change_compute(const ReachView *old, const ReachView *new, Change **ret, size_t *ret_n) {
+        static const ReachView empty = {};
+        Change *items = NULL;
+        size_t n = 0, i = 0, j = 0;
+        int r = 0;
+
+        old = old ?: &empty;
+        new = new ?: &empty;
+        /* both views list their servers by port */
+        while (r >= 0 && (i < old->n_servers || j < new->n_servers)) {
+                const ReachServer *a = i < old->n_servers ? &old->servers[i] : NULL;
+                const ReachServer *b = j < new->n_servers ? &new->servers[j] : NULL;
+
+                if (a && (!b || a->port < b->port)) {
+                        r = changes_push(&items, &n, (Change) { .type = CHANGE_REMOVED, .port = a->port, .old = a,
+                                                                .share_changed = reach_server_share(a) != NULL,
+                                                                .urls_changed = a->n_urls > 0,
+                                                                .problem_changed = a->problem != REACH_PROBLEM_NONE });
+                        i++;
+                } else if (b && (!a || b->port < a->port)) {
+                        r = changes_push(&items, &n, (Change) { .type = CHANGE_ADDED, .port = b->port, .new = b,
+                                                                .share_changed = reach_server_share(b) != NULL,
+                                                                .urls_changed = b->n_urls > 0,
+                                                                .problem_changed = b->problem != REACH_PROBLEM_NONE });
+                        j++;
+                } else {
+                        Change c = { .type = CHANGE_CHANGED, .port = a->port, .old = a, .new = b,
+                                     .share_changed = !share_equal(a, b),
+                                     .urls_changed = !urls_equal(a, b),
+                                     .problem_changed = a->problem != b->problem };
+
+                        if (c.share_changed || c.urls_changed || c.problem_changed || a->listening != b->listening)
+                                r = changes_push(&items, &n, c);
+                        i++;
+                        j++;
+                }
+        }
+        if (r < 0) {
+                free(items);
+                return r;
+        }
+        *ret = items;
+        *ret_n = n;
+        return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* What changed between two views, for watchers and the journal. Pure. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reach.h"
+
+typedef enum ChangeType {
+        CHANGE_ADDED,
+        CHANGE_REMOVED,
+        CHANGE_CHANGED,
+        _CHANGE_TYPE_MAX,
+} ChangeType;
+
+typedef struct Change {
+        ChangeType type;
+        uint16_t port;
+        const ReachServer *old;               /* NULL for CHANGE_ADDED */
+        const ReachServer *new;               /* NULL for CHANGE_REMOVED */
+        bool share_changed;
+        bool urls_changed;
+        bool problem_changed;
+} Change;
+
+/* Servers are matched by port. A server whose share URL, URL list, problem and listening state
+ * are the same in both views is no change. old may be NULL (everything is added). The changes
+ * point into the views: keep both alive while using them. */
+int change_compute(const ReachView *old, const ReachView *new, Change **ret, size_t *ret_n);
+/* "added", "removed", "changed" */
+const char *change_type_to_string(ChangeType t);

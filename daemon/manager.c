@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "change.h"
+#include "format.h"
+#include "log.h"
+#include "macro.h"
+#include "manager.h"
+#include "procinfo.h"
+#include "reach.h"
+#include "response.h"
+#include "rtnl-io.h"
+#include "server.h"
+#include "sockdiag.h"
+#include "sockpath.h"
+#include "state.h"
+#include "strbuf.h"
+
+#define USEC_PER_SEC 1000000ULL
+/* At most one full re-dump a second, however hard the kernel overflows our buffer */
+#define RESYNC_INTERVAL_USEC USEC_PER_SEC
+#define RTNL_SYNC_TIMEOUT_MS 10000
+
+/* Listener owners, by socket inode; negative answers are kept too, so /proc is walked only
+ * when a new listening socket shows up */
+typedef struct ProcCache {
+        ProcInfo *items;
+        size_t n;
+} ProcCache;
+
+struct Manager {
+        Options options;
+        uid_t uid;
+        char hostname[256];
+        char *socket_path;
+
+        sd_event *event;
+        sd_event_source *rtnl_source;
+        sd_event_source *rescan_source;
+        sd_event_source *resync_source;
+        sd_event_source *publish_source;
+
+        State *state;
+        RtnlConn *rtnl;
+        SockDiag *diag;
+        Server *server;
+
+        Listener *listeners;
+        size_t n_listeners;
+        ProcCache procs;
+
+        ReachView *view;
+        uint64_t generation;
+        uint64_t last_resync_usec;
+        uint64_t resyncs_after_overflow;
+        bool resync_pending;
+};
+
+static void proc_cache_done(ProcCache *c) {
+        for (size_t i = 0; i < c->n; i++)
+                procinfo_done(&c->items[i]);
+        free(c->items);
+        *c = (ProcCache) {};
+}
+
+static const ProcInfo *proc_cache_find(const ProcCache *c, uint64_t inode) {
+        for (size_t i = 0; i < c->n; i++)
+                if (c->items[i].inode == inode)
+                        return &c->items[i];
+        return NULL;
+}
+
+Manager *manager_free(Manager *m) {
+        if (!m)
+                return NULL;
+        m->server = server_free(m->server);
+        sd_event_source_disable_unref(m->rtnl_source);
+        sd_event_source_disable_unref(m->rescan_source);
+        sd_event_source_disable_unref(m->resync_source);
+        sd_event_source_disable_unref(m->publish_source);
+        sd_event_unref(m->event);
+        rtnl_conn_free(m->rtnl);
+        sockdiag_free(m->diag);
+        state_free(m->state);
+        reach_view_free(m->view);
+        free(m->listeners);
+        proc_cache_done(&m->procs);
+        free(m->socket_path);
+        options_done(&m->options);
+        free(m);
+        return NULL;
+}
+
+void manager_freep(Manager **m) {
+        *m = manager_free(*m);
+}
+
+static int copy_options(Options *dst, const Options *src) {
+        *dst = *src;
+        dst->socket_path = NULL;
+        dst->scheme = NULL;
+        if (src->socket_path && !(dst->socket_path = strdup(src->socket_path)))
+                return -ENOMEM;
+        if (src->scheme && !(dst->scheme = strdup(src->scheme)))
+                return -ENOMEM;
+        return 0;
+}
+
+int manager_new(const Options *o, Manager **ret) {
+        _cleanup_(manager_freep) Manager *m = NULL;
+        int r;
+
+        m = calloc(1, sizeof(*m));
+        if (!m)
+                return -ENOMEM;
+        r = copy_options(&m->options, o);
+        if (r < 0)
+                return r;
+        m->uid = getuid();
+        (void) gethostname(m->hostname, sizeof(m->hostname) - 1);
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return r;
+        r = state_new(&m->state);
+        if (r < 0)
+                return r;
+        *ret = m;
+        m = NULL;
+        return 0;
+}
+
+static ReachConfig manager_reach_config(const Manager *m) {
+        return (ReachConfig) {
+                .ports = m->options.ports,
+                .n_ports = m->options.n_ports,
+                .uid = (uint32_t) m->uid,
+                .scheme = m->options.scheme,
+        };
+}
+
+/* Owners of the listeners we cover, looking up /proc only for sockets not seen before */
+static int manager_update_procs(Manager *m, const ReachConfig *config, ProcInfo **ret) {
+        _cleanup_free_ uint64_t *missing = NULL;
+        _cleanup_free_ ProcInfo *found = NULL;
+        ProcCache next = {};
+        ProcInfo *out;
+        size_t n_missing = 0;
+        int r;
+
+        out = calloc(m->n_listeners + 1, sizeof(*out));
+        missing = calloc(m->n_listeners + 1, sizeof(*missing));
+        next.items = calloc(m->n_listeners + 1, sizeof(*next.items));
+        if (!out || !missing || !next.items) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        for (size_t i = 0; i < m->n_listeners; i++)
+                if (reach_listener_selected(&m->listeners[i], config) &&
+                    !proc_cache_find(&m->procs, m->listeners[i].inode))
+                        missing[n_missing++] = m->listeners[i].inode;
+        if (n_missing > 0) {
+                found = calloc(n_missing, sizeof(*found));
+                if (!found) {
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                r = procinfo_lookup("/proc", missing, n_missing, found);
+                if (r < 0)
+                        goto fail;
+        }
+        /* the new cache: what is still listening, old entries moved over, new ones added */
+        for (size_t i = 0; i < m->n_listeners; i++) {
+                uint64_t inode = m->listeners[i].inode;
+                ProcInfo *p = NULL;
+
+                if (proc_cache_find(&next, inode))
+                        continue;
+                for (size_t j = 0; j < m->procs.n && !p; j++)
+                        if (m->procs.items[j].inode == inode)
+                                p = &m->procs.items[j];
+                for (size_t j = 0; j < n_missing && !p; j++)
+                        if (missing[j] == inode)
+                                p = &found[j];
+                if (!p)
+                        continue;
+                next.items[next.n] = *p;
+                next.items[next.n].inode = inode;
+                *p = (ProcInfo) {};
+                next.n++;
+        }
+        for (size_t j = 0; j < n_missing; j++)
+                procinfo_done(&found[j]);
+        proc_cache_done(&m->procs);
+        m->procs = next;
+        for (size_t i = 0; i < m->n_listeners; i++) {
+                const ProcInfo *p = proc_cache_find(&m->procs, m->listeners[i].inode);
+
+                if (p)
+                        out[i] = *p;    /* borrowed: cmdline stays owned by the cache */
+        }
+        *ret = out;
+        return 0;
+fail:
+        free(out);
+        proc_cache_done(&next);
+        return r;
+}
+
+static void manager_update_status(Manager *m) {
+        StrBuf b = STRBUF_INIT;
+        const ReachServer *srv = reach_view_default_server(m->view);
+
+        if (!srv)
+                strbuf_append(&b, "No dev server is listening");
+        else if (reach_server_share(srv))
+                strbuf_appendf(&b, "Sharing %s on %s", reach_server_share(srv)->url, reach_server_share(srv)->ifname);
+        else
+                format_problem_sentence(&b, srv);
+        if (m->view->n_servers > 1)
+                strbuf_appendf(&b, " (%zu servers: reachctl status)", m->view->n_servers);
+        if (b.error >= 0)
+                (void) sd_notifyf(false, "STATUS=%s", b.data);
+        strbuf_done(&b);
+}
+
+static void manager_log_change(const Change *c) {
+        const ReachUrl *now = c->new ? reach_server_share(c->new) : NULL;
+        const ReachUrl *was = c->old ? reach_server_share(c->old) : NULL;
+        StrBuf b = STRBUF_INIT;
+
+        if (c->type == CHANGE_REMOVED)
+                strbuf_appendf(&b, "port %u: server stopped", c->port);
+        else if (now && was)
+                strbuf_appendf(&b, "port %u: share URL is now %s on %s (was %s)", c->port, now->url, now->ifname, was->url);
+        else if (now)
+                strbuf_appendf(&b, "port %u: share URL is now %s on %s", c->port, now->url, now->ifname);
+        else if (c->new)
+                format_problem_sentence(&b, c->new);
+        if (b.error >= 0 && b.len > 0 && (c->share_changed || c->problem_changed || c->type != CHANGE_CHANGED))
+                log_info("%s", b.data);
+        strbuf_done(&b);
+}
+
+/* Re-scans the listeners and recomputes the view; publishes what changed */
+static int manager_refresh(Manager *m) {
+        _cleanup_free_ ProcInfo *procs = NULL;
+        _cleanup_free_ Change *changes = NULL;
+        ReachConfig config = manager_reach_config(m);
+        Listener *listeners = NULL;
+        ReachView *view = NULL;
+        size_t n_listeners = 0, n_changes = 0;
+        int r;
+
+        /* mid-resync the state lacks what the dump has not reached yet: wait for it */
+        if (!rtnl_conn_resync_done(m->rtnl))
+                return 0;
+        r = sockdiag_scan(m->diag, &listeners, &n_listeners);
+        if (r < 0)
+                return log_errno(LOG_WARNING, r, "cannot list listening sockets");
+        free(m->listeners);
+        m->listeners = listeners;
+        m->n_listeners = n_listeners;
+        r = manager_update_procs(m, &config, &procs);
+        if (r < 0)
+                return log_errno(LOG_WARNING, r, "cannot find the owners of listening sockets");
+        r = reach_compute(m->state, m->listeners, m->n_listeners, procs, &config, &view);
+        if (r < 0)
+                return log_errno(LOG_WARNING, r, "cannot compute the view");
+        r = change_compute(m->view, view, &changes, &n_changes);
+        if (r < 0) {
+                reach_view_free(view);
+                return log_errno(LOG_WARNING, r, "cannot compare views");
+        }
+        if (n_changes == 0 && m->view) {
+                reach_view_free(view);
+                return 0;
+        }
+        m->generation++;
+        if (m->server)
+                (void) server_publish(m->server, changes, n_changes);
+        for (size_t i = 0; i < n_changes; i++)
+                manager_log_change(&changes[i]);
+        /* the changes point into both views: free the old one only now */
+        reach_view_free(m->view);
+        m->view = view;
+        manager_update_status(m);
+        return 1;
+}
+
+static int on_publish(sd_event_source *s, void *userdata) {
+        Manager *m = userdata;
+
+        (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
+        (void) manager_refresh(m);
+        return 0;
+}
+
+static void manager_schedule_publish(Manager *m) {
+        (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_ONESHOT);
+}
+
+static int manager_start_resync(Manager *m) {
+        uint64_t now = 0;
+        int r;
+
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        m->last_resync_usec = now;
+        m->resync_pending = false;
+        r = rtnl_conn_start_resync(m->rtnl, m->state);
+        if (r < 0)
+                return log_errno(LOG_ERR, r, "cannot re-read the network state");
+        return 0;
+}
+
+static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
+        return manager_start_resync(userdata);
+}
+
+/* The kernel dropped events: our state may be wrong until a full re-dump */
+static void manager_request_resync(Manager *m) {
+        uint64_t now = 0;
+
+        m->resyncs_after_overflow++;
+        if (m->resync_pending)
+                return;
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        if (m->last_resync_usec == 0 || now >= m->last_resync_usec + RESYNC_INTERVAL_USEC) {
+                (void) manager_start_resync(m);
+                return;
+        }
+        m->resync_pending = true;
+        (void) sd_event_source_set_time(m->resync_source, m->last_resync_usec + RESYNC_INTERVAL_USEC);
+        (void) sd_event_source_set_enabled(m->resync_source, SD_EVENT_ONESHOT);
+}
+
+static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+        bool was_done = rtnl_conn_resync_done(m->rtnl);
+        int r;
+
+        r = rtnl_conn_receive(m->rtnl, m->state);
+        if (r == -ENOBUFS) {
+                log_notice("the kernel dropped network events (socket buffer full): re-reading the whole state");
+                manager_request_resync(m);
+        } else if (r < 0) {
+                /* a failed dump leaves the state marked: only a complete resync mends it */
+                log_errno(LOG_WARNING, r, "cannot read from the rtnetlink socket");
+                manager_request_resync(m);
+        }
+        if (r > 0 || (!was_done && rtnl_conn_resync_done(m->rtnl)))
+                manager_schedule_publish(m);
+        return 0;
+}
+
+static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) manager_refresh(m);
+        (void) sd_event_source_set_time_relative(s, m->options.rescan_sec * USEC_PER_SEC);
+        (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+        return 0;
+}
+
+static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
+        Manager *m = userdata;
+
+        if (refresh)
+                (void) manager_refresh(m);
+        *ret = (Snapshot) {
+                .state = m->state,
+                .view = m->view,
+                .generation = m->generation,
+                .hostname = m->hostname,
+        };
+        return 0;
+}
+
+static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) sd_notify(false, "STOPPING=1");
+        return sd_event_exit(m->event, 0);
+}
+
+static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        log_info("reloading");
+        (void) manager_refresh(m);
+        return 0;
+}
+
+static int manager_open_socket(Manager *m) {
+        bool activated = false;
+        int fd = -1, r;
+
+        if (m->options.socket_path)
+                m->socket_path = strdup(m->options.socket_path);
+        else {
+                r = sockpath_default(getenv("XDG_RUNTIME_DIR"), m->uid, &m->socket_path);
+                if (r < 0)
+                        return log_errno(LOG_ERR, r, "cannot find where to put the socket");
+        }
+        if (!m->socket_path)
+                return -ENOMEM;
+        r = sockpath_prepare(m->socket_path, m->uid);
+        if (r < 0)
+                return log_errno(LOG_ERR, r, "refusing the socket directory of %s", m->socket_path);
+        r = server_listen(m->socket_path, &fd, &activated);
+        if (r < 0)
+                return log_errno(LOG_ERR, r, "cannot listen on %s", m->socket_path);
+        r = server_new(m->event, fd, m->uid, on_snapshot, m, &m->server);
+        if (r < 0)
+                return log_errno(LOG_ERR, r, "cannot start the socket server");
+        if (!activated)
+                server_set_unlink_path(m->server, m->socket_path);
+        if (activated)
+                log_info("listening on the socket systemd passed");
+        else
+                log_info("listening on %s", m->socket_path);
+        return 0;
+}
+
+int manager_start(Manager *m) {
+        sigset_t mask;
+        int r;
+
+        r = rtnl_conn_new(&m->rtnl);
+        if (r < 0)
+                return log_errno(LOG_ERR, r, "cannot open the rtnetlink socket");
+        r = rtnl_conn_sync(m->rtnl, m->state, RTNL_SYNC_TIMEOUT_MS);
+        if (r < 0)
+                return log_errno(LOG_ERR, r, "cannot read the network state");
+        r = sockdiag_new(&m->diag);
+        if (r < 0)
+                return log_errno(LOG_ERR, r, "cannot open the sock_diag socket");
+
+        /* the I/O source outranks the publisher, so a burst of events is drained before the
+         * view is recomputed, once */
+        r = sd_event_add_io(m->event, &m->rtnl_source, rtnl_conn_fd(m->rtnl), EPOLLIN, on_rtnl, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_priority(m->rtnl_source, SD_EVENT_PRIORITY_IMPORTANT);
+        r = sd_event_add_defer(m->event, &m->publish_source, on_publish, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_priority(m->publish_source, SD_EVENT_PRIORITY_IDLE);
+        (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_OFF);
+        r = sd_event_add_time(m->event, &m->resync_source, CLOCK_MONOTONIC, 0, 0, on_resync_timer, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_enabled(m->resync_source, SD_EVENT_OFF);
+        r = sd_event_add_time_relative(m->event, &m->rescan_source, CLOCK_MONOTONIC,
+                                       m->options.rescan_sec * USEC_PER_SEC, 100 * 1000, on_rescan, m);
+        if (r < 0)
+                return r;
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+        (void) signal(SIGPIPE, SIG_IGN);
+        r = sd_event_add_signal(m->event, NULL, SIGTERM, on_terminate, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, NULL, SIGINT, on_terminate, m);
+        if (r >= 0)
+                r = sd_event_add_signal(m->event, NULL, SIGHUP, on_hangup, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_set_watchdog(m->event, true);
+
+        r = manager_open_socket(m);
+        if (r < 0)
+                return r;
+        (void) manager_refresh(m);
+        (void) sd_notify(false, "READY=1");
+        return 0;
+}
+
+int manager_run(Manager *m) {
+        return sd_event_loop(m->event);
+}

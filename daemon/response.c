@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <string.h>
+
+#include "format.h"
+#include "hint.h"
+#include "macro.h"
+#include "response.h"
+
+#define NO_SERVER_TEXT "no dev server is listening (looked at TCP ports >= 1024 of this user)"
+
+int response_error(StrBuf *b, const char *code, const char *text) {
+        strbuf_append(b, "ERR ");
+        strbuf_append(b, code);
+        if (text) {
+                strbuf_append(b, " ");
+                /* the answer is one line: a client reads up to the first newline */
+                while (*text) {
+                        size_t n = strcspn(text, "\r\n");
+
+                        strbuf_append_len(b, text, n);
+                        text += n;
+                        if (*text) {
+                                strbuf_append(b, " ");
+                                text++;
+                        }
+                }
+        }
+        strbuf_append(b, "\n");
+        return b->error;
+}
+
+/* The server of the request: the port's, or the default one; NULL when there is none */
+static const ReachServer *request_server(const Request *req, const ReachView *v) {
+        return req->has_port ? reach_view_find(v, req->port) : reach_view_default_server(v);
+}
+
+static bool server_selected(const Request *req, uint16_t port) {
+        return !req->has_port || req->port == port;
+}
+
+/* reach sets a problem whenever there is no share URL; a view built otherwise still gets an
+ * honest answer instead of none */
+static ReachServer server_with_problem(const ReachServer *srv) {
+        ReachServer s = *srv;
+
+        if (s.problem == REACH_PROBLEM_NONE && !reach_server_share(srv))
+                s.problem = s.listening ? REACH_PROBLEM_NO_NETWORK : REACH_PROBLEM_NOT_LISTENING;
+        return s;
+}
+
+/* "ERR <problem> <sentence>; <hint>" for a server without share URL */
+static int render_server_error(StrBuf *b, const ReachServer *srv) {
+        ReachServer s = server_with_problem(srv);
+        StrBuf text = STRBUF_INIT;
+        int r;
+
+        r = format_problem_sentence(&text, &s);
+        if (r >= 0 && s.hint) {
+                strbuf_append(&text, "; ");
+                r = strbuf_append(&text, s.hint);
+        }
+        if (r >= 0)
+                r = response_error(b, reach_problem_to_string(s.problem), text.data);
+        strbuf_done(&text);
+        return r;
+}
+
+static int render_no_server(StrBuf *b, const Request *req) {
+        if (req->has_port) {
+                ReachServer s = { .port = req->port, .problem = REACH_PROBLEM_NOT_LISTENING };
+
+                return render_server_error(b, &s);
+        }
+        return response_error(b, RESPONSE_ERR_NO_SERVER, NO_SERVER_TEXT);
+}
+
+static int render_url(StrBuf *b, const Request *req, const Snapshot *snap) {
+        const ReachServer *srv = request_server(req, snap->view);
+        const ReachUrl *share;
+
+        if (!srv)
+                return render_no_server(b, req);
+        share = reach_server_share(srv);
+        if (!share)
+                return render_server_error(b, srv);
+        strbuf_append(b, share->url);
+        return strbuf_append(b, "\n");
+}
+
+static int render_list(StrBuf *b, const Request *req, const Snapshot *snap) {
+        const ReachView *v = snap->view;
+        size_t n_lines = 0;
+
+        for (size_t i = 0; i < v->n_servers; i++)
+                if (server_selected(req, v->servers[i].port))
+                        n_lines += v->servers[i].n_urls;
+        /* nothing to list is the same answer as url's: why there is no URL */
+        if (n_lines == 0)
+                return render_url(b, req, snap);
+
+        for (size_t i = 0; i < v->n_servers; i++) {
+                const ReachServer *srv = &v->servers[i];
+
+                if (!server_selected(req, srv->port))
+                        continue;
+                for (size_t j = 0; j < srv->n_urls; j++) {
+                        const ReachUrl *u = &srv->urls[j];
+                        const char *reason = reach_reason_to_string(u->reason);
+
+                        strbuf_appendf(b, "%u\t%s\t%s\t%s\t%s\n", srv->port, u->url,
+                                       u->ifindex > 0 && u->ifname[0] ? u->ifname : "-",
+                                       state_link_kind_to_string(u->kind),
+                                       u->shareable ? "shareable" : reason ?: "-");
+                }
+        }
+        return b->error;
+}
+
+static int render_json(StrBuf *b, const Snapshot *snap) {
+        int r;
+
+        r = format_view_json(b, snap->state, snap->view, snap->generation, snap->hostname);
+        if (r < 0)
+                return r;
+        return strbuf_append(b, "\n");
+}
+
+static int render_status_server(StrBuf *b, const ReachServer *srv) {
+        int r;
+
+        r = response_server_summary(b, srv);
+        if (r < 0)
+                return r;
+        strbuf_append(b, "\n");
+        if (!reach_server_share(srv) && srv->hint)
+                strbuf_appendf(b, "  hint: %s\n", srv->hint);
+        return b->error;
+}
+
+static int render_status(StrBuf *b, const Request *req, const Snapshot *snap) {
+        const ReachView *v = snap->view;
+        bool any = false;
+        int r;
+
+        for (size_t i = 0; i < v->n_servers; i++) {
+                if (!server_selected(req, v->servers[i].port))
+                        continue;
+                r = render_status_server(b, &v->servers[i]);
+                if (r < 0)
+                        return r;
+                any = true;
+        }
+        if (any)
+                return 0;
+
+        if (req->has_port) {
+                _cleanup_free_ char *hint = NULL;
+                ReachServer s = { .port = req->port, .problem = REACH_PROBLEM_NOT_LISTENING };
+
+                r = hint_for_problem(s.problem, s.port, NULL, 0, NULL, NULL, &hint);
+                if (r < 0)
+                        return r;
+                s.hint = hint;
+                return render_status_server(b, &s);
+        }
+        return strbuf_append(b, NO_SERVER_TEXT "\n");
+}
+
+static int render_watch(StrBuf *b, const Request *req, const Snapshot *snap) {
+        const ReachView *v = snap->view;
+
+        for (size_t i = 0; i < v->n_servers; i++) {
+                if (!server_selected(req, v->servers[i].port))
+                        continue;
+                format_server_json(b, &v->servers[i], "snapshot");
+                strbuf_append(b, "\n");
+        }
+        return b->error;
+}
+
+int response_render(StrBuf *b, const Request *req, const Snapshot *snap) {
+        switch (req->command) {
+        case REQUEST_URL:
+                return render_url(b, req, snap);
+        case REQUEST_LIST:
+                return render_list(b, req, snap);
+        case REQUEST_JSON:
+                return render_json(b, snap);
+        case REQUEST_WATCH:
+                return render_watch(b, req, snap);
+        case REQUEST_STATUS:
+                return render_status(b, req, snap);
+        case REQUEST_PING:
+                return strbuf_append(b, "pong\n");
+        case _REQUEST_COMMAND_MAX:
+                break;
+        }
+        return -EINVAL;
+}
+
+int response_render_changes(StrBuf *b, const Request *req, const Change *changes, size_t n_changes) {
+        for (size_t i = 0; i < n_changes; i++) {
+                const Change *c = &changes[i];
+
+                if (!server_selected(req, c->port))
+                        continue;
+                format_server_json(b, c->new ?: c->old, change_type_to_string(c->type));
+                strbuf_append(b, "\n");
+        }
+        return b->error;
+}
+
+int response_server_summary(StrBuf *b, const ReachServer *srv) {
+        const ReachUrl *share = reach_server_share(srv);
+        ReachServer s;
+        int r;
+
+        /* the problem sentence names the port itself */
+        if (!share) {
+                s = server_with_problem(srv);
+                r = format_problem_sentence(b, &s);
+                return r < 0 ? r : b->error;
+        }
+        strbuf_appendf(b, "port %u: ", srv->port);
+        strbuf_append(b, share->url);
+        if (share->ifindex > 0 && share->ifname[0])
+                strbuf_appendf(b, " on %s", share->ifname);
+        if (srv->process.pid > 0 && srv->process.name[0])
+                strbuf_appendf(b, " (%s)", srv->process.name);
+        return b->error;
+}

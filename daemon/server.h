@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The Unix socket server (DESIGN.md §5, §6): one request line per connection, answered and
+ * closed, except `watch`, which streams. Never blocks the loop: non-blocking sockets, bounded
+ * buffers, MSG_NOSIGNAL, per-client timeouts. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "change.h"
+#include "response.h"
+
+#define SERVER_MAX_CLIENTS 64
+#define SERVER_REQUEST_TIMEOUT_USEC (5 * 1000000ULL)
+#define SERVER_WATCH_QUEUE_MAX (256 * 1024)
+
+typedef struct Server Server;
+
+/* Fills *ret with the current view. refresh: re-scan listeners first, so an answer is never
+ * staler than the request (false for watch snapshots of an already current view). */
+typedef int (*server_snapshot_fn)(void *userdata, bool refresh, Snapshot *ret);
+
+/* Opens the listening socket: the one passed by socket activation when there is one (sd_listen_fds),
+ * else a new one bound at path (a stale socket file there is replaced; mode 0600).
+ * *ret_activated tells which; the fd is non-blocking and close-on-exec. */
+int server_listen(const char *path, int *ret_fd, bool *ret_activated);
+
+/* Takes over listen_fd (closed on failure too). Peers whose uid is neither uid nor 0 get
+ * ERR permission-denied. */
+int server_new(sd_event *e, int listen_fd, uid_t uid, server_snapshot_fn fn, void *userdata, Server **ret);
+/* Closes every client and the listening socket; unlinks the path set with
+ * server_set_unlink_path(), if the socket file there is still the one it was then. */
+Server *server_free(Server *s);
+void server_freep(Server **s);
+
+/* The socket file server_free() removes: set it when server_listen() bound a new socket, not
+ * for an activated one (systemd owns that file). NULL forgets it. */
+int server_set_unlink_path(Server *s, const char *path);
+/* How long a client may take to send its request line, and then to read its answer
+ * (default SERVER_REQUEST_TIMEOUT_USEC; tests shorten it). */
+void server_set_request_timeout(Server *s, uint64_t usec);
+
+/* Sends the changes to the watch clients (each gets only its port's when it asked for one);
+ * a client with more than SERVER_WATCH_QUEUE_MAX bytes queued is dropped. A watch lasts until
+ * the peer closes; a half-close (shutdown(SHUT_WR)) after the request keeps it. */
+int server_publish(Server *s, const Change *changes, size_t n_changes);
+size_t server_n_clients(const Server *s);
+size_t server_n_watchers(const Server *s);
