@@ -23,9 +23,9 @@ static bool command_takes_port(RequestCommand c) {
         case REQUEST_URL:
         case REQUEST_LIST:
         case REQUEST_WATCH:
+        case REQUEST_STATUS:
                 return true;
         case REQUEST_JSON:
-        case REQUEST_STATUS:
         case REQUEST_PING:
         case _REQUEST_COMMAND_MAX:
                 break;

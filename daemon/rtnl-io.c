@@ -379,7 +379,7 @@ int rtnl_conn_receive(RtnlConn *c, State *s) {
                 r = rtnl_process_buffer(s, &c->dump, c->buf, (size_t) n, NULL);
                 if (r == -ENOMEM)
                         return r;
-                if (r > 0)
+                if (r > 0 || r == -EBADMSG)
                         changed = true;
                 if (c->dump.seq != 0 && c->dump.done) {
                         r = rtnl_conn_dump_finished(c, s);

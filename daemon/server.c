@@ -283,8 +283,8 @@ static int client_fail_request(Client *c, size_t len, int error) {
         case -EINVAL:
                 quote(c->line, len, quoted);
                 snprintf(text, sizeof(text),
-                         "bad arguments in '%s': url, list and watch take an optional PORT (1-65535), "
-                         "json, status and ping take none", quoted);
+                         "bad arguments in '%s': url, list, status and watch take an optional PORT (1-65535), "
+                         "json and ping take none", quoted);
                 return client_fail(c, RESPONSE_ERR_BAD_REQUEST, text);
         }
         return error;
@@ -462,6 +462,25 @@ static int client_new(Server *s, int fd) {
         return 0;
 }
 
+/* When every slot is taken, the oldest client that has not sent its request yet makes room:
+ * otherwise a few idle connections would lock everybody out for the 5 s timeout. */
+static bool server_evict_idle(Server *s) {
+        Client *oldest = NULL;
+        int fd;
+
+        for (Client *c = s->clients; c; c = c->next)
+                if (c->state == CLIENT_READING)
+                        oldest = c;       /* new clients go first: the last match is the oldest */
+        if (!oldest)
+                return false;
+        fd = oldest->fd;
+        oldest->fd = -1;
+        oldest->io = sd_event_source_disable_unref(oldest->io);
+        reject(fd, RESPONSE_ERR_BUSY, "too many clients: closing the oldest idle connection");
+        client_free(oldest);
+        return true;
+}
+
 static int server_add_client(Server *s, int fd) {
         struct ucred cred;
         socklen_t len = sizeof(cred);
@@ -482,7 +501,7 @@ static int server_add_client(Server *s, int fd) {
                 reject(fd, RESPONSE_ERR_PERMISSION, text);
                 return -EPERM;
         }
-        if (s->n_clients >= SERVER_MAX_CLIENTS) {
+        if (s->n_clients >= SERVER_MAX_CLIENTS && !server_evict_idle(s)) {
                 reject(fd, RESPONSE_ERR_BUSY, "too many clients");
                 return -EBUSY;
         }

@@ -74,7 +74,7 @@ END_TEST
 
 START_TEST(test_arguments) {
         assert_fails("json 5173", -EINVAL);
-        assert_fails("status 5173", -EINVAL);
+        assert_fails("status 5173 1", -EINVAL);
         assert_fails("ping 1", -EINVAL);
         assert_fails("ping pong", -EINVAL);
         assert_fails("url 5173 extra", -EINVAL);

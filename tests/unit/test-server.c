@@ -600,14 +600,14 @@ END_TEST
 
 START_TEST(test_bad_arguments) {
         assert_answer("url abc\n",
-                      "ERR bad-request bad arguments in 'url abc': url, list and watch take an optional "
-                      "PORT (1-65535), json, status and ping take none\n");
+                      "ERR bad-request bad arguments in 'url abc': url, list, status and watch take an optional "
+                      "PORT (1-65535), json and ping take none\n");
         assert_answer("ping 1\r\n",
-                      "ERR bad-request bad arguments in 'ping 1': url, list and watch take an optional "
-                      "PORT (1-65535), json, status and ping take none\n");
+                      "ERR bad-request bad arguments in 'ping 1': url, list, status and watch take an optional "
+                      "PORT (1-65535), json and ping take none\n");
         assert_answer("url 70000\n",
-                      "ERR bad-request bad arguments in 'url 70000': url, list and watch take an optional "
-                      "PORT (1-65535), json, status and ping take none\n");
+                      "ERR bad-request bad arguments in 'url 70000': url, list, status and watch take an optional "
+                      "PORT (1-65535), json and ping take none\n");
         ck_assert_uint_eq(n_snapshots, 0);
 }
 END_TEST
@@ -694,6 +694,8 @@ END_TEST
 
 /* ---- limits ---- */
 
+static int watch_connect(const char *req);
+
 START_TEST(test_busy) {
         int fds[SERVER_MAX_CLIENTS], fd;
         char *answer;
@@ -702,27 +704,36 @@ START_TEST(test_busy) {
                 fds[i] = client_connect();
         PUMP_UNTIL(server_n_clients(server) == SERVER_MAX_CLIENTS);
 
-        /* the 65th */
+        /* the 65th gets in: the oldest idle client makes room */
+        assert_answer("url\n", "http://192.168.1.23:5173/\n");
+        answer = client_read_all(fds[0], NULL, NULL);
+        ck_assert_str_eq(answer, "ERR busy too many clients: closing the oldest idle connection\n");
+        free(answer);
+        close(fds[0]);
+        fds[0] = -1;
+        ck_assert_uint_eq(server_n_clients(server), SERVER_MAX_CLIENTS - 1);
+
+        /* the others still wait, and are still served */
+        ck_assert_uint_eq(client_send(fds[1], "ping\n", 5), 5);
+        answer = client_read_all(fds[1], NULL, NULL);
+        ck_assert_str_eq(answer, "pong\n");
+        free(answer);
+        close(fds[1]);
+        fds[1] = -1;
+        for (size_t i = 2; i < SERVER_MAX_CLIENTS; i++)
+                close(fds[i]);
+        PUMP_UNTIL(server_n_clients(server) == 0);
+
+        /* 64 watchers are no idle clients: the next one is turned away */
+        for (size_t i = 0; i < SERVER_MAX_CLIENTS; i++)
+                fds[i] = watch_connect("watch\n");
         fd = client_connect();
         answer = client_read_all(fd, NULL, NULL);
         ck_assert_str_eq(answer, "ERR busy too many clients\n");
         free(answer);
         close(fd);
         ck_assert_uint_eq(server_n_clients(server), SERVER_MAX_CLIENTS);
-
-        /* one slot free: served again, while the other 63 still wait */
-        close(fds[0]);
-        fds[0] = -1;
-        PUMP_UNTIL(server_n_clients(server) == SERVER_MAX_CLIENTS - 1);
-        assert_answer("url\n", "http://192.168.1.23:5173/\n");
-        ck_assert_uint_eq(server_n_clients(server), SERVER_MAX_CLIENTS - 1);
-
-        /* the waiting ones are still served */
-        ck_assert_uint_eq(client_send(fds[1], "ping\n", 5), 5);
-        answer = client_read_all(fds[1], NULL, NULL);
-        ck_assert_str_eq(answer, "pong\n");
-        free(answer);
-        for (size_t i = 1; i < SERVER_MAX_CLIENTS; i++)
+        for (size_t i = 0; i < SERVER_MAX_CLIENTS; i++)
                 close(fds[i]);
 }
 END_TEST
