@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
@@ -57,4 +58,38 @@ int log_errno(int priority, int r, const char *fmt, ...) {
         log_va(priority, r, fmt, ap);
         va_end(ap);
         return r;
+}
+
+#define EVENT_FIELDS_MAX 12
+
+static void add_field(struct iovec *iov, char fields[][512], size_t *n, const char *name, const char *value) {
+        if (!value || !value[0] || *n >= EVENT_FIELDS_MAX)
+                return;
+        snprintf(fields[*n], sizeof(fields[*n]), "%s=%s", name, value);
+        iov[*n] = (struct iovec) { .iov_base = fields[*n], .iov_len = strlen(fields[*n]) };
+        (*n)++;
+}
+
+void log_event(const Event *e) {
+        struct iovec iov[EVENT_FIELDS_MAX];
+        char fields[EVENT_FIELDS_MAX][512], priority[4], port[8];
+        size_t n = 0;
+
+        if (!to_journal) {
+                fprintf(stderr, "reachd: %s\n", e->message);
+                return;
+        }
+        snprintf(priority, sizeof(priority), "%d", e->priority);
+        snprintf(port, sizeof(port), "%u", e->port);
+        add_field(iov, fields, &n, "MESSAGE", e->message);
+        add_field(iov, fields, &n, "PRIORITY", priority);
+        add_field(iov, fields, &n, "MESSAGE_ID", event_message_id(e->type));
+        add_field(iov, fields, &n, "REACHD_EVENT", event_type_to_string(e->type));
+        add_field(iov, fields, &n, "REACHD_PORT", e->port > 0 ? port : NULL);
+        add_field(iov, fields, &n, "REACHD_URL", e->url);
+        add_field(iov, fields, &n, "REACHD_PREVIOUS_URL", e->previous_url);
+        add_field(iov, fields, &n, "REACHD_INTERFACE", e->interface);
+        add_field(iov, fields, &n, "REACHD_ADDRESS", e->address);
+        add_field(iov, fields, &n, "REACHD_PROBLEM", e->problem);
+        (void) sd_journal_sendv(iov, (int) n);
 }

@@ -6,10 +6,15 @@
 
 #include <syslog.h>
 
+#include "event.h"
+
 void log_setup(void);
 void log_full(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Logs and returns r (a -errno) */
 int log_errno(int priority, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A structured journal entry (MESSAGE_ID, REACHD_* fields); the message alone on stderr */
+void log_event(const Event *e);
 
 #define log_info(...) log_full(LOG_INFO, __VA_ARGS__)
 #define log_notice(...) log_full(LOG_NOTICE, __VA_ARGS__)

@@ -17,6 +17,8 @@ static void help(void) {
                "Tells at which URL other machines can open the dev servers running here.\n\n"
                "  -p, --port PORT     watch this TCP port (repeatable); default: every listener\n"
                "                      of this user on a port >= 1024\n"
+               "  -c, --config PATH   read settings from PATH (default:\n"
+               "                      $XDG_CONFIG_HOME/reachd/reachd.conf)\n"
                "  -s, --socket PATH   listen on PATH (default: socket activation, else\n"
                "                      $XDG_RUNTIME_DIR/reachd.sock, else /tmp/reachd-UID/reachd.sock)\n"
                "      --once          read the kernel once, print the JSON view, exit\n"
@@ -65,8 +67,6 @@ int main(int argc, char *argv[]) {
                 printf("reachd %s\n", PACKAGE_VERSION);
         else if (o.once) {
                 r = once_run(&o, stdout);
-                if (r < 0)
-                        fprintf(stderr, "reachd: cannot read the network state: %s\n", strerror(-r));
         } else
                 r = run_daemon(&o);
         options_done(&o);

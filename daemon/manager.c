@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "change.h"
+#include "config.h"
+#include "event.h"
 #include "format.h"
 #include "log.h"
 #include "macro.h"
@@ -37,6 +39,8 @@ typedef struct ProcCache {
 
 struct Manager {
         Options options;
+        Config config;
+        char *config_path;
         uid_t uid;
         char hostname[256];
         char *socket_path;
@@ -59,8 +63,11 @@ struct Manager {
         ReachView *view;
         uint64_t generation;
         uint64_t last_resync_usec;
-        uint64_t resyncs_after_overflow;
+        uint64_t overflows;                   /* since the last resync line */
+        uint64_t resyncs;
         bool resync_pending;
+        bool network_dirty;
+        char *network_summary;
 };
 
 static void proc_cache_done(ProcCache *c) {
@@ -93,6 +100,9 @@ Manager *manager_free(Manager *m) {
         free(m->listeners);
         proc_cache_done(&m->procs);
         free(m->socket_path);
+        free(m->network_summary);
+        free(m->config_path);
+        config_done(&m->config);
         options_done(&m->options);
         free(m);
         return NULL;
@@ -106,9 +116,12 @@ static int copy_options(Options *dst, const Options *src) {
         *dst = *src;
         dst->socket_path = NULL;
         dst->scheme = NULL;
+        dst->config_path = NULL;
         if (src->socket_path && !(dst->socket_path = strdup(src->socket_path)))
                 return -ENOMEM;
         if (src->scheme && !(dst->scheme = strdup(src->scheme)))
+                return -ENOMEM;
+        if (src->config_path && !(dst->config_path = strdup(src->config_path)))
                 return -ENOMEM;
         return 0;
 }
@@ -137,12 +150,43 @@ int manager_new(const Options *o, Manager **ret) {
 }
 
 static ReachConfig manager_reach_config(const Manager *m) {
-        return (ReachConfig) {
-                .ports = m->options.ports,
-                .n_ports = m->options.n_ports,
-                .uid = (uint32_t) m->uid,
-                .scheme = m->options.scheme,
-        };
+        return config_merge(&m->options, &m->config, (uint32_t) m->uid);
+}
+
+static uint64_t manager_rescan_usec(const Manager *m) {
+        return config_rescan_sec(&m->options, &m->config) * USEC_PER_SEC;
+}
+
+/* A bad file is reported with its line; at start-up that is fatal, on reload the previous
+ * configuration stays in force. */
+static int manager_load_config(Manager *m, bool initial) {
+        ConfigError error;
+        Config c;
+        int r;
+
+        if (!m->config_path) {
+                if (m->options.config_path)
+                        m->config_path = strdup(m->options.config_path);
+                else if (config_default_path(getenv("XDG_CONFIG_HOME"), getenv("HOME"), &m->config_path) < 0)
+                        return 0;
+                if (!m->config_path)
+                        return -ENOMEM;
+        }
+        r = config_load(m->config_path, &c, &error);
+        if (r == -EINVAL && error.line > 0)
+                log_error("%s:%u: %s%s", m->config_path, error.line, error.message,
+                          initial ? "" : "; keeping the previous configuration");
+        else if (r == -EINVAL)
+                log_error("%s: %s%s", m->config_path, error.message,
+                          initial ? "" : "; keeping the previous configuration");
+        else if (r < 0)
+                log_errno(LOG_ERR, r, "cannot read %s%s", m->config_path,
+                          initial ? "" : "; keeping the previous configuration");
+        if (r < 0)
+                return r;
+        config_done(&m->config);
+        m->config = c;
+        return 0;
 }
 
 /* Owners of the listeners we cover, looking up /proc only for sockets not seen before */
@@ -231,21 +275,29 @@ static void manager_update_status(Manager *m) {
 }
 
 static void manager_log_change(const Change *c) {
-        const ReachUrl *now = c->new ? reach_server_share(c->new) : NULL;
-        const ReachUrl *was = c->old ? reach_server_share(c->old) : NULL;
-        StrBuf b = STRBUF_INIT;
+        Event e;
 
-        if (c->type == CHANGE_REMOVED)
-                strbuf_appendf(&b, "port %u: server stopped", c->port);
-        else if (now && was)
-                strbuf_appendf(&b, "port %u: share URL is now %s on %s (was %s)", c->port, now->url, now->ifname, was->url);
-        else if (now)
-                strbuf_appendf(&b, "port %u: share URL is now %s on %s", c->port, now->url, now->ifname);
-        else if (c->new)
-                format_problem_sentence(&b, c->new);
-        if (b.error >= 0 && b.len > 0 && (c->share_changed || c->problem_changed || c->type != CHANGE_CHANGED))
-                log_info("%s", b.data);
-        strbuf_done(&b);
+        if (event_from_change(c, &e) < 0)
+                return;
+        log_event(&e);
+        event_done(&e);
+}
+
+/* One journal line when the machine changed network (default route elsewhere), not one per
+ * netlink message */
+static void manager_check_network(Manager *m) {
+        char *summary = NULL;
+        Event e;
+
+        if (event_network_summary(m->state, &summary) < 0)
+                return;
+        if (m->network_summary && strcmp(summary, m->network_summary) != 0 &&
+            event_network_changed(summary, &e) >= 0) {
+                log_event(&e);
+                event_done(&e);
+        }
+        free(m->network_summary);
+        m->network_summary = summary;
 }
 
 /* Re-scans the listeners and recomputes the view; publishes what changed */
@@ -261,6 +313,10 @@ static int manager_refresh(Manager *m) {
         /* mid-resync the state lacks what the dump has not reached yet: wait for it */
         if (!rtnl_conn_resync_done(m->rtnl))
                 return 0;
+        if (m->network_dirty) {
+                m->network_dirty = false;
+                manager_check_network(m);
+        }
         r = sockdiag_scan(m->diag, &listeners, &n_listeners);
         if (r < 0)
                 return log_errno(LOG_WARNING, r, "cannot list listening sockets");
@@ -313,6 +369,7 @@ static int manager_start_resync(Manager *m) {
         (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
         m->last_resync_usec = now;
         m->resync_pending = false;
+        m->resyncs++;
         r = rtnl_conn_start_resync(m->rtnl, m->state);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot re-read the network state");
@@ -327,7 +384,7 @@ static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
 static void manager_request_resync(Manager *m) {
         uint64_t now = 0;
 
-        m->resyncs_after_overflow++;
+        m->overflows++;
         if (m->resync_pending)
                 return;
         (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
@@ -346,16 +403,27 @@ static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         int r;
 
         r = rtnl_conn_receive(m->rtnl, m->state);
-        if (r == -ENOBUFS) {
-                log_notice("the kernel dropped network events (socket buffer full): re-reading the whole state");
+        if (r == -ENOBUFS)
                 manager_request_resync(m);
-        } else if (r < 0) {
+        else if (r < 0) {
                 /* a failed dump leaves the state marked: only a complete resync mends it */
                 log_errno(LOG_WARNING, r, "cannot read from the rtnetlink socket");
                 manager_request_resync(m);
         }
-        if (r > 0 || (!was_done && rtnl_conn_resync_done(m->rtnl)))
+        if (!was_done && rtnl_conn_resync_done(m->rtnl) && m->overflows > 0 && !m->resync_pending) {
+                Event e;
+
+                /* a storm ends in one line, not one per overflow */
+                if (event_resync(m->overflows, m->resyncs, &e) >= 0) {
+                        log_event(&e);
+                        event_done(&e);
+                }
+                m->overflows = 0;
+        }
+        if (r > 0 || r == -ENOBUFS || (!was_done && rtnl_conn_resync_done(m->rtnl))) {
+                m->network_dirty = true;
                 manager_schedule_publish(m);
+        }
         return 0;
 }
 
@@ -363,7 +431,7 @@ static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
 
         (void) manager_refresh(m);
-        (void) sd_event_source_set_time_relative(s, m->options.rescan_sec * USEC_PER_SEC);
+        (void) sd_event_source_set_time_relative(s, manager_rescan_usec(m));
         (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
         return 0;
 }
@@ -392,8 +460,13 @@ static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, v
 static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
 
-        log_info("reloading");
-        (void) manager_refresh(m);
+        (void) sd_notify(false, "RELOADING=1");
+        if (manager_load_config(m, false) >= 0) {
+                log_info("reloaded %s", m->config_path ?: "the configuration");
+                (void) sd_event_source_set_time_relative(m->rescan_source, manager_rescan_usec(m));
+                (void) manager_refresh(m);
+        }
+        (void) sd_notify(false, "READY=1");
         return 0;
 }
 
@@ -432,6 +505,9 @@ int manager_start(Manager *m) {
         sigset_t mask;
         int r;
 
+        r = manager_load_config(m, true);
+        if (r < 0)
+                return r;
         r = rtnl_conn_new(&m->rtnl);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot open the rtnetlink socket");
@@ -458,7 +534,7 @@ int manager_start(Manager *m) {
                 return r;
         (void) sd_event_source_set_enabled(m->resync_source, SD_EVENT_OFF);
         r = sd_event_add_time_relative(m->event, &m->rescan_source, CLOCK_MONOTONIC,
-                                       m->options.rescan_sec * USEC_PER_SEC, 100 * 1000, on_rescan, m);
+                                       manager_rescan_usec(m), 100 * 1000, on_rescan, m);
         if (r < 0)
                 return r;
 
@@ -480,6 +556,7 @@ int manager_start(Manager *m) {
         r = manager_open_socket(m);
         if (r < 0)
                 return r;
+        m->network_dirty = true;
         (void) manager_refresh(m);
         (void) sd_notify(false, "READY=1");
         return 0;

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "format.h"
+#include "log.h"
 #include "macro.h"
 #include "once.h"
 #include "procinfo.h"
@@ -34,53 +37,64 @@ int once_run(const Options *o, FILE *out) {
         _cleanup_free_ Listener *listeners = NULL;
         _cleanup_free_ uint64_t *inodes = NULL;
         _cleanup_(strbuf_done) StrBuf b = STRBUF_INIT;
+        _cleanup_(config_done) Config c = {};
+        _cleanup_free_ char *config_path = NULL;
+        ConfigError error;
+        ReachConfig config;
         size_t n_listeners = 0;
         char hostname[256] = "";
-        ReachConfig config = {
-                .ports = o->ports,
-                .n_ports = o->n_ports,
-                .uid = (uint32_t) getuid(),
-                .scheme = o->scheme,
-        };
         int r;
+
+        if (o->config_path)
+                config_path = strdup(o->config_path);
+        else
+                (void) config_default_path(getenv("XDG_CONFIG_HOME"), getenv("HOME"), &config_path);
+        if (config_path) {
+                r = config_load(config_path, &c, &error);
+                if (r == -EINVAL) {
+                        log_error("%s:%u: %s", config_path, error.line, error.message);
+                        return r;
+                }
+                if (r < 0)
+                        return log_errno(LOG_ERR, r, "cannot read %s", config_path);
+        }
+        config = config_merge(o, &c, (uint32_t) getuid());
 
         r = state_new(&s);
         if (r < 0)
-                return r;
+                return log_errno(LOG_ERR, r, "out of memory");
         r = rtnl_conn_new(&rtnl);
+        if (r >= 0)
+                r = rtnl_conn_sync(rtnl, s, ONCE_SYNC_TIMEOUT_MS);
         if (r < 0)
-                return r;
-        r = rtnl_conn_sync(rtnl, s, ONCE_SYNC_TIMEOUT_MS);
-        if (r < 0)
-                return r;
+                return log_errno(LOG_ERR, r, "cannot read the network state");
         r = sockdiag_new(&diag);
+        if (r >= 0)
+                r = sockdiag_scan(diag, &listeners, &n_listeners);
         if (r < 0)
-                return r;
-        r = sockdiag_scan(diag, &listeners, &n_listeners);
-        if (r < 0)
-                return r;
+                return log_errno(LOG_ERR, r, "cannot list listening sockets");
 
         if (n_listeners > 0) {
                 inodes = calloc(n_listeners, sizeof(*inodes));
                 procs.items = calloc(n_listeners, sizeof(*procs.items));
                 if (!inodes || !procs.items)
-                        return -ENOMEM;
+                        return log_errno(LOG_ERR, -ENOMEM, "out of memory");
                 procs.n = n_listeners;
                 for (size_t i = 0; i < n_listeners; i++)
                         inodes[i] = listeners[i].inode;
                 r = procinfo_lookup("/proc", inodes, n_listeners, procs.items);
                 if (r < 0)
-                        return r;
+                        return log_errno(LOG_ERR, r, "cannot find the owners of listening sockets");
         }
 
         r = reach_compute(s, listeners, n_listeners, procs.items, &config, &view);
         if (r < 0)
-                return r;
+                return log_errno(LOG_ERR, r, "cannot compute the view");
         (void) gethostname(hostname, sizeof(hostname) - 1);
         r = format_view_json(&b, s, view, 0, hostname);
         if (r < 0)
-                return r;
+                return log_errno(LOG_ERR, r, "cannot format the view");
         if (fprintf(out, "%s\n", b.data) < 0 || fflush(out) != 0)
-                return -EIO;
+                return log_errno(LOG_ERR, -EIO, "cannot write the view");
         return 0;
 }

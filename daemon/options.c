@@ -16,12 +16,13 @@ enum {
 };
 
 void options_init(Options *o) {
-        *o = (Options) { .rescan_sec = OPTIONS_RESCAN_DEFAULT };
+        *o = (Options) {};
 }
 
 void options_done(Options *o) {
         free(o->socket_path);
         free(o->scheme);
+        free(o->config_path);
         options_init(o);
 }
 
@@ -92,6 +93,7 @@ int options_parse(Options *o, int argc, char *argv[], char **ret_error) {
         static const struct option longopts[] = {
                 { "port", required_argument, NULL, 'p' },
                 { "socket", required_argument, NULL, 's' },
+                { "config", required_argument, NULL, 'c' },
                 { "once", no_argument, NULL, ARG_ONCE },
                 { "rescan", required_argument, NULL, ARG_RESCAN },
                 { "scheme", required_argument, NULL, ARG_SCHEME },
@@ -105,7 +107,7 @@ int options_parse(Options *o, int argc, char *argv[], char **ret_error) {
 
         opterr = 0;
         optind = 0;
-        while ((c = getopt_long(argc, argv, ":p:s:h", longopts, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, ":p:s:c:h", longopts, NULL)) >= 0) {
                 switch (c) {
                 case 'p':
                         if (options_parse_port(optarg, &port) < 0)
@@ -117,6 +119,13 @@ int options_parse(Options *o, int argc, char *argv[], char **ret_error) {
                         if (optarg[0] == 0)
                                 return usage_error(ret_error, "--socket needs a path");
                         r = set_string(&o->socket_path, optarg);
+                        if (r < 0)
+                                return r;
+                        break;
+                case 'c':
+                        if (optarg[0] == 0)
+                                return usage_error(ret_error, "--config needs a path");
+                        r = set_string(&o->config_path, optarg);
                         if (r < 0)
                                 return r;
                         break;

@@ -11,8 +11,9 @@ typedef struct Options {
         uint16_t ports[OPTIONS_MAX_PORTS];
         size_t n_ports;
         char *socket_path;                    /* NULL: activation, $XDG_RUNTIME_DIR, /tmp/reachd-UID */
-        char *scheme;                         /* NULL: http */
-        unsigned rescan_sec;
+        char *scheme;                         /* NULL: the config file's, else http */
+        char *config_path;                    /* NULL: $XDG_CONFIG_HOME/reachd/reachd.conf */
+        unsigned rescan_sec;                  /* 0: the config file's, else OPTIONS_RESCAN_DEFAULT */
         bool once;
         bool help;
         bool version;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <fnmatch.h>
 #include <linux/if_addr.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,6 +258,13 @@ bool reach_listener_selected(const Listener *l, const ReachConfig *config) {
         return false;
 }
 
+static bool link_ignored(const Link *l, const ReachConfig *config) {
+        for (size_t i = 0; l && i < config->n_ignore; i++)
+                if (fnmatch(config->ignore[i], l->name, 0) == 0)
+                        return true;
+        return false;
+}
+
 static int server_build(ReachServer *srv, const State *s, const Listener *listeners, size_t n_listeners,
                         const ProcInfo *procs, const ReachConfig *config) {
         CandidateList c = {};
@@ -287,6 +295,9 @@ static int server_build(ReachServer *srv, const State *s, const Listener *listen
 
         for (size_t j = 0; j < s->n_addresses; j++) {
                 const Address *a = &s->addresses[j];
+
+                if (link_ignored(state_get_link(s, a->ifindex), config))
+                        continue;
 
                 for (size_t i = 0; i < n_listeners; i++) {
                         const Listener *l = &listeners[i];

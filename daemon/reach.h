@@ -78,6 +78,8 @@ typedef struct ReachConfig {
         size_t n_ports;
         uint32_t uid;
         const char *scheme;                   /* "http" when NULL */
+        char *const *ignore;                  /* fnmatch(3) globs of interfaces that give no candidates */
+        size_t n_ignore;
 } ReachConfig;
 
 /* procs[i] describes the owner of listeners[i] (may be NULL). */

@@ -42,9 +42,20 @@ netns_track() {
         netns_pids="$netns_pids $1"
 }
 
+# For a process the test has reaped itself: its pid may be reused, cleanup must not kill it.
+netns_untrack() {
+        netns_ut_left=
+        for p in $netns_pids; do
+                [ "$p" = "$1" ] || netns_ut_left="$netns_ut_left $p"
+        done
+        netns_pids=$netns_ut_left
+}
+
 netns_cleanup() {
         for p in $netns_pids; do
                 kill "$p" 2>/dev/null || true
+                # a stopped process (kill -STOP in a test) acts on SIGTERM only once continued
+                kill -CONT "$p" 2>/dev/null || true
         done
         for p in $netns_pids; do
                 wait "$p" 2>/dev/null || true
@@ -192,6 +203,36 @@ netns_peer_ready() {
 
 netns_peer() {
         nsenter -t "$PEER" -n "$@"
+}
+
+# netns_ns_new: one more namespace beside the peer's (a second LAN: the new Wi-Fi); its pid, for
+# netns_in and netns_veth_to, is in $NETNS_LAST_PID.
+netns_ns_new() {
+        unshare -n sleep 3600 &
+        netns_nn_pid=$!
+        netns_track "$netns_nn_pid"
+        netns_wait_for 5 "a new network namespace" netns_ns_ready "$netns_nn_pid"
+        netns_in "$netns_nn_pid" ip link set lo up
+        NETNS_LAST_PID=$netns_nn_pid
+}
+
+netns_ns_ready() {
+        netns_nr=$(readlink "/proc/$1/ns/net") || return 1
+        [ "$netns_nr" != "$(netns_current)" ]
+}
+
+# netns_in PID COMMAND...: runs COMMAND in the network namespace of PID.
+netns_in() {
+        netns_in_pid=$1
+        shift
+        nsenter -t "$netns_in_pid" -n "$@"
+}
+
+# netns_veth_to PID LOCAL REMOTE: a veth pair, LOCAL here, REMOTE in the namespace of PID, both up.
+netns_veth_to() {
+        ip link add "$2" type veth peer name "$3" netns "$1" || netns_die "cannot create veth $2/$3"
+        ip link set "$2" up
+        netns_in "$1" ip link set "$3" up
 }
 
 # netns_veth_peer LOCAL REMOTE: a veth pair, LOCAL here, REMOTE in the peer namespace, both up.
@@ -343,28 +384,43 @@ netns_share_url() {
 }
 
 netns_peer_curl() {
-        netns_peer curl -g -sS -o /dev/null --connect-timeout 2 --max-time 4 -w '%{http_code}' "$1"
+        netns_curl_in "$PEER" "$1"
+}
+
+# netns_curl_in PID URL: fetches URL from the namespace of PID, prints the HTTP status.
+netns_curl_in() {
+        netns_in "$1" curl -g -sS -o /dev/null --connect-timeout 2 --max-time 4 -w '%{http_code}' "$2"
 }
 
 # netns_check_curl_ok WHAT URL: the peer gets HTTP 200 from URL.
 netns_check_curl_ok() {
+        netns_check_curl_ok_in "$PEER" "$@"
+}
+
+# netns_check_curl_ok_in PID WHAT URL: the namespace of PID gets HTTP 200 from URL.
+netns_check_curl_ok_in() {
         netns_cu_rc=0
-        netns_cu_out=$(netns_peer_curl "$2" 2>&1) || netns_cu_rc=$?
+        netns_cu_out=$(netns_curl_in "$1" "$3" 2>&1) || netns_cu_rc=$?
         if [ "$netns_cu_rc" = 0 ] && [ "$netns_cu_out" = 200 ]; then
-                netns_ok "$1"
+                netns_ok "$2"
         else
-                netns_not_ok "$1" "curl from the peer of $2: exit $netns_cu_rc, $netns_cu_out"
+                netns_not_ok "$2" "curl of $3 from the namespace of pid $1: exit $netns_cu_rc, $netns_cu_out"
         fi
 }
 
 # netns_check_curl_fails WHAT URL: the peer cannot fetch URL.
 netns_check_curl_fails() {
+        netns_check_curl_fails_in "$PEER" "$@"
+}
+
+# netns_check_curl_fails_in PID WHAT URL: the namespace of PID cannot fetch URL.
+netns_check_curl_fails_in() {
         netns_cu_rc=0
-        netns_cu_out=$(netns_peer_curl "$2" 2>&1) || netns_cu_rc=$?
+        netns_cu_out=$(netns_curl_in "$1" "$3" 2>&1) || netns_cu_rc=$?
         if [ "$netns_cu_rc" != 0 ]; then
-                netns_ok "$1"
+                netns_ok "$2"
         else
-                netns_not_ok "$1" "curl from the peer of $2 succeeded (HTTP $netns_cu_out), it must not"
+                netns_not_ok "$2" "curl of $3 from the namespace of pid $1 succeeded (HTTP $netns_cu_out), it must not"
         fi
 }
 
@@ -379,6 +435,178 @@ netns_check_share_curl() {
                 netns_not_ok "port $1: the peer opens the share URL" "no share URL in the view (got '$netns_sc_url')" show-json
                 ;;
         esac
+}
+
+# netns_check_text WHAT GOT EXPECTED: two strings must be equal.
+netns_check_text() {
+        if [ "$2" = "$3" ]; then
+                netns_ok "$1"
+        else
+                netns_not_ok "$1" "$(printf 'expected: %s\ngot:      %s' "$3" "$2")"
+        fi
+}
+
+# ---- the live daemon and reachctl ----
+
+REACHD_PID=
+NETNS_SOCKET=
+netns_daemon_log=
+
+netns_need_reachctl() {
+        [ -n "${REACHCTL:-}" ] || netns_die "REACHCTL is not set (run through 'make check' or set REACHCTL=path/to/reachctl)"
+        [ -x "$REACHCTL" ] || netns_die "REACHCTL=$REACHCTL is not an executable file"
+}
+
+# netns_daemon_start [ARGS...]: runs reachd ARGS in the background, its socket in a private
+# XDG_RUNTIME_DIR (exported, so that reachctl finds it there too: $NETNS_SOCKET), stdout and
+# stderr appended to $netns_daemon_log, its pid in $REACHD_PID. Waits until it answers.
+netns_daemon_start() {
+        netns_need_reachctl
+        XDG_RUNTIME_DIR=$netns_tmp/run
+        export XDG_RUNTIME_DIR
+        mkdir -p "$XDG_RUNTIME_DIR"
+        chmod 0700 "$XDG_RUNTIME_DIR"
+        NETNS_SOCKET=$XDG_RUNTIME_DIR/reachd.sock
+        netns_daemon_log=$netns_tmp/reachd.log
+        "$REACHD" "$@" >>"$netns_daemon_log" 2>&1 &
+        REACHD_PID=$!
+        netns_track "$REACHD_PID"
+        netns_ds_left=100
+        # json answers whether or not a server listens; an old socket file alone proves nothing
+        while ! "$REACHCTL" json >/dev/null 2>&1; do
+                if ! kill -0 "$REACHD_PID" 2>/dev/null; then
+                        netns_ds_rc=0
+                        wait "$REACHD_PID" || netns_ds_rc=$?
+                        netns_untrack "$REACHD_PID"
+                        netns_die "reachd $* exited with $netns_ds_rc at start; its log:
+$(cat "$netns_daemon_log")"
+                fi
+                netns_ds_left=$((netns_ds_left - 1))
+                [ "$netns_ds_left" -gt 0 ] || netns_die "reachd $* did not answer on $NETNS_SOCKET within 10 s; its log:
+$(cat "$netns_daemon_log")"
+                sleep 0.1
+        done
+        echo "# reachd $* (pid $REACHD_PID)"
+}
+
+# netns_daemon_stop [SIGNAL]: signals the daemon (TERM) and waits; its exit status is then in
+# $NETNS_DAEMON_RC (128 + n when killed by signal n).
+netns_daemon_stop() {
+        NETNS_DAEMON_RC=0
+        kill -"${1:-TERM}" "$REACHD_PID" 2>/dev/null || true
+        # (dash reports a job killed by a signal on wait's stderr)
+        wait "$REACHD_PID" 2>/dev/null || NETNS_DAEMON_RC=$?
+        netns_untrack "$REACHD_PID"
+}
+
+# netns_ctl ARGS...: runs reachctl ARGS; stdout in $NETNS_CTL_OUT, stderr in $NETNS_CTL_ERR,
+# exit status in $NETNS_CTL_RC. Never fails.
+netns_ctl() {
+        NETNS_CTL_RC=0
+        "$REACHCTL" "$@" >"$netns_tmp/ctl.out" 2>"$netns_tmp/ctl.err" || NETNS_CTL_RC=$?
+        NETNS_CTL_OUT=$(cat "$netns_tmp/ctl.out")
+        NETNS_CTL_ERR=$(cat "$netns_tmp/ctl.err")
+}
+
+netns_ctl_detail() {
+        printf 'reachctl %s\nexit status: %s (expected %s)\nstdout: %s\nstderr: %s' \
+                "$1" "$NETNS_CTL_RC" "$2" "$NETNS_CTL_OUT" "$NETNS_CTL_ERR"
+}
+
+# netns_check_ctl WHAT RC STDOUT ARGS...: reachctl ARGS exits with RC and prints exactly STDOUT.
+netns_check_ctl() {
+        netns_cc_what=$1
+        netns_cc_rc=$2
+        netns_cc_out=$3
+        shift 3
+        netns_ctl "$@"
+        if [ "$NETNS_CTL_RC" = "$netns_cc_rc" ] && [ "$NETNS_CTL_OUT" = "$netns_cc_out" ]; then
+                netns_ok "$netns_cc_what"
+        else
+                netns_not_ok "$netns_cc_what" "$(netns_ctl_detail "$*" "$netns_cc_rc"; printf '\nexpected stdout: %s' "$netns_cc_out")"
+        fi
+}
+
+# netns_check_ctl_soon WHAT SECONDS RC STDOUT ARGS...: the same, within SECONDS (polled every 50 ms).
+netns_check_ctl_soon() {
+        netns_cs_what=$1
+        netns_cs_left=$(($2 * 20))
+        netns_cs_rc=$3
+        netns_cs_out=$4
+        shift 4
+        while :; do
+                netns_ctl "$@"
+                if [ "$NETNS_CTL_RC" = "$netns_cs_rc" ] && [ "$NETNS_CTL_OUT" = "$netns_cs_out" ]; then
+                        netns_ok "$netns_cs_what"
+                        return 0
+                fi
+                netns_cs_left=$((netns_cs_left - 1))
+                if [ "$netns_cs_left" -le 0 ]; then
+                        netns_not_ok "$netns_cs_what" "$(netns_ctl_detail "$*" "$netns_cs_rc"; printf '\nexpected stdout: %s' "$netns_cs_out")"
+                        return 0
+                fi
+                sleep 0.05
+        done
+}
+
+# netns_daemon_json: the daemon's view (reachctl json) into $netns_json, for netns_check and co.
+netns_daemon_json() {
+        netns_nonce=$((netns_nonce + 1))
+        netns_json=$netns_tmp/json-$netns_nonce.json
+        netns_json_shown=0
+        netns_json_what="reachctl json"
+        netns_rc=0
+        "$REACHCTL" json >"$netns_json" 2>"$netns_json.err" || netns_rc=$?
+        if [ "$netns_rc" != 0 ] || ! jq -s -e 'length == 1 and (.[0] | type == "object")' "$netns_json" >/dev/null 2>&1; then
+                echo "FAIL: reachctl json exited with $netns_rc or did not print one JSON object" >&2
+                echo "--- stderr:" >&2
+                cat "$netns_json.err" >&2
+                echo "--- stdout:" >&2
+                head -c 4000 "$netns_json" >&2
+                exit 1
+        fi
+}
+
+netns_log_has() {
+        grep -qF -- "$1" "$netns_daemon_log"
+}
+
+# netns_check_log WHAT TEXT: the daemon's log says TEXT, within 2 s.
+netns_check_log() {
+        netns_cl_left=40
+        while ! netns_log_has "$2"; do
+                netns_cl_left=$((netns_cl_left - 1))
+                if [ "$netns_cl_left" -le 0 ]; then
+                        netns_not_ok "$1" "$(printf 'no line with "%s" in the log of reachd:\n%s' "$2" "$(tail -n 40 "$netns_daemon_log")")"
+                        return 0
+                fi
+                sleep 0.05
+        done
+        netns_ok "$1"
+}
+
+# netns_watch_start FILE [ARGS...]: reachctl watch --json ARGS in the background, the lines in
+# FILE, stderr in FILE.err; its pid in $NETNS_WATCH_PID.
+netns_watch_start() {
+        netns_ws_file=$1
+        shift
+        "$REACHCTL" watch --json "$@" >"$netns_ws_file" 2>"$netns_ws_file.err" &
+        NETNS_WATCH_PID=$!
+        netns_track "$NETNS_WATCH_PID"
+}
+
+# The number of complete lines in FILE
+netns_lines() {
+        wc -l <"$1" | tr -d ' '
+}
+
+netns_has_lines() {
+        [ "$(netns_lines "$1")" -ge "$2" ]
+}
+
+# netns_wait_lines FILE N [SECONDS]: until FILE has at least N complete lines (default 5 s).
+netns_wait_lines() {
+        netns_wait_for "${3:-5}" "$2 lines in $1" netns_has_lines "$1" "$2"
 }
 
 netns_finish() {

@@ -18,7 +18,8 @@ START_TEST(test_defaults) {
 
         ck_assert_int_eq(parse(&o, &e, 1, argv), 0);
         ck_assert_uint_eq(o.n_ports, 0);
-        ck_assert_uint_eq(o.rescan_sec, OPTIONS_RESCAN_DEFAULT);
+        ck_assert_uint_eq(o.rescan_sec, 0);
+        ck_assert_ptr_null(o.config_path);
         ck_assert(!o.once);
         ck_assert_ptr_null(o.socket_path);
         ck_assert_ptr_null(o.scheme);
@@ -28,11 +29,12 @@ END_TEST
 
 START_TEST(test_all_options) {
         const char *argv[] = { "reachd", "--once", "-p", "5173", "--port=3000", "-p5173", "--socket", "/tmp/x.sock",
-                               "--rescan", "10", "--scheme", "https", NULL };
+                               "--rescan", "10", "--scheme", "https", "-c", "/etc/r.conf", NULL };
         Options o;
         char *e;
 
-        ck_assert_int_eq(parse(&o, &e, 12, argv), 0);
+        ck_assert_int_eq(parse(&o, &e, 14, argv), 0);
+        ck_assert_str_eq(o.config_path, "/etc/r.conf");
         ck_assert(o.once);
         ck_assert_uint_eq(o.n_ports, 2);
         ck_assert_uint_eq(o.ports[0], 5173);
