@@ -443,6 +443,20 @@ START_TEST(test_default_server_most_recent) {
 }
 END_TEST
 
+START_TEST(test_ignored_interfaces) {
+        char *globs[] = { (char *) "wl*", (char *) "nomatch" };
+        ReachConfig c = { .uid = UID, .ignore = globs, .n_ignore = 2 };
+
+        laptop();
+        add_listener(AF_INET, "0.0.0.0", 5173);
+        ck_assert_int_eq(reach_compute(st, ls, n_ls, procs, &c, &view), 0);
+        /* wlan0 gives no candidate: docker0 is all that is left */
+        ck_assert_str_eq(share(5173), "http://172.17.0.1:5173/");
+        for (size_t i = 0; i < server(5173)->n_urls; i++)
+                ck_assert_str_ne(server(5173)->urls[i].ifname, "wlan0");
+}
+END_TEST
+
 START_TEST(test_format_url) {
         union in_addr_union a;
         char buf[REACH_URL_MAX];
@@ -493,6 +507,7 @@ static Suite *reach_suite(void) {
         tcase_add_test(tc, test_auto_selection);
         tcase_add_test(tc, test_bound_to_device);
         tcase_add_test(tc, test_default_server_most_recent);
+        tcase_add_test(tc, test_ignored_interfaces);
         tcase_add_test(tc, test_format_url);
         tcase_add_test(tc, test_names);
         suite_add_tcase(s, tc);
