@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,6 +20,9 @@
 
 #include "macro.h"
 #include "options.h"
+#ifdef HAVE_QRENCODE
+#include "qr.h"
+#endif
 #include "reachd/protocol.h"
 #include "sockpath.h"
 #include "strbuf.h"
@@ -35,6 +39,9 @@ typedef uint64_t usec_t;
 #define READ_CHUNK ((size_t) 64 * 1024)
 /* A bound for --timeout, so that deadlines cannot overflow: about 31 years */
 #define TIMEOUT_MAX_SEC UINT64_C(1000000000)
+/* qr --interface asks twice (url, then list); a server that comes or goes in between makes it ask
+ * again, this many times at most */
+#define QR_ATTEMPTS 3
 
 typedef enum Command {
         COMMAND_URL,
@@ -43,6 +50,7 @@ typedef enum Command {
         COMMAND_JSON,
         COMMAND_WATCH,
         COMMAND_WAIT,
+        COMMAND_QR,
         _COMMAND_MAX,
 } Command;
 
@@ -53,7 +61,14 @@ static const char *const command_names[_COMMAND_MAX] = {
         [COMMAND_JSON] = "json",
         [COMMAND_WATCH] = "watch",
         [COMMAND_WAIT] = "wait",
+        [COMMAND_QR] = "qr",
 };
+
+typedef enum ColorMode {
+        COLOR_AUTO,
+        COLOR_ALWAYS,
+        COLOR_NEVER,
+} ColorMode;
 
 typedef struct Args {
         const char *socket_path;        /* NULL: the default */
@@ -63,6 +78,10 @@ typedef struct Args {
         bool json;
         const char *timeout_text;       /* as given, for the message when it expires */
         usec_t timeout;                 /* USEC_INFINITY: none */
+        const char *interface;          /* qr: NULL for the share URL */
+        ColorMode color;
+        bool color_given;
+        bool invert;
         bool help;
         bool version;
 } Args;
@@ -76,6 +95,12 @@ static const char *const no_url_codes[] = {
         "no-server",
 };
 
+#ifdef HAVE_QRENCODE
+#define HELP_QR_NOTE ""
+#else
+#define HELP_QR_NOTE "                      (not in this build: it needs libqrencode)\n"
+#endif
+
 static void help(void) {
         printf("Usage: reachctl [OPTIONS] [COMMAND] [PORT]\n"
                "Asks reachd at which URL other machines can open the dev servers running here.\n\n"
@@ -85,17 +110,31 @@ static void help(void) {
                "  status [PORT]       print a short summary with problems and hints\n"
                "  json                print the whole view as one JSON document\n"
                "  watch [PORT]        print a line for each server, then one per change\n"
-               "  wait [PORT]         wait until there is a share URL, print it\n\n"
+               "  wait [PORT]         wait until there is a share URL, print it\n"
+               "  qr [PORT]           print the share URL, then draw it as a QR code for a phone\n"
+               HELP_QR_NOTE "\n"
                "Options:\n"
                "  -s, --socket PATH   reachd's socket (default: $XDG_RUNTIME_DIR/%s,\n"
                "                      else /tmp/reachd-UID/%s)\n"
                "      --json          url, list, status: print the whole view as JSON instead;\n"
                "                      watch: the JSON lines; wait: the JSON line of the server\n"
                "      --timeout SECS  wait: give up after SECS seconds (decimals allowed)\n"
+               "      --interface NAME\n"
+               "                      qr: the best shareable URL on interface NAME instead\n"
+               "      --color[=WHEN]  qr: draw black on white with ANSI colours, readable on dark and\n"
+               "                      light terminals alike: auto (the default: when stdout is a\n"
+               "                      terminal, $NO_COLOR is unset and $TERM is not dumb), always\n"
+               "                      (--color alone), never. Without colours the light modules\n"
+               "                      are drawn as blocks, for a dark background (as qrencode -t\n"
+               "                      UTF8 does)\n"
+               "      --invert        qr: no colours, and the dark modules are drawn as blocks,\n"
+               "                      for a light background or paper\n"
                "  -h, --help          show this help\n"
                "      --version       show the version\n\n"
                "Exit status: 0 success, 1 no shareable URL (the reason on stderr), 2 usage error,\n"
-               "3 reachd is not reachable, 4 reachd did not answer or answered nonsense.\n",
+               "3 reachd is not reachable, 4 reachd did not answer or answered nonsense.\n"
+               "qr exits with 1 also when NAME has no shareable URL, and with 2 when reachctl was\n"
+               "built without libqrencode.\n",
                REACHD_SOCKET_NAME, REACHD_SOCKET_NAME);
 }
 
@@ -158,6 +197,29 @@ static int parse_timeout(const char *s, usec_t *ret) {
         return 0;
 }
 
+/* NULL is --color alone */
+static int parse_color(const char *s, ColorMode *ret) {
+        if (!s || strcmp(s, "always") == 0)
+                *ret = COLOR_ALWAYS;
+        else if (strcmp(s, "auto") == 0)
+                *ret = COLOR_AUTO;
+        else if (strcmp(s, "never") == 0)
+                *ret = COLOR_NEVER;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+/* What the kernel accepts as a name (dev_valid_name()), printable */
+static bool interface_name_ok(const char *s) {
+        if (!s[0] || strlen(s) >= IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+                return false;
+        for (const char *p = s; *p; p++)
+                if ((unsigned char) *p <= ' ' || *p == 0x7f || *p == '/' || *p == ':')
+                        return false;
+        return true;
+}
+
 static int parse_command(const char *s, Command *ret) {
         for (size_t i = 0; i < ELEMENTSOF(command_names); i++)
                 if (strcmp(s, command_names[i]) == 0) {
@@ -173,6 +235,9 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                 ARG_JSON = 0x100,
                 ARG_TIMEOUT,
                 ARG_VERSION,
+                ARG_INTERFACE,
+                ARG_COLOR,
+                ARG_INVERT,
         };
         static const struct option long_options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -180,6 +245,9 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                 { "socket", required_argument, NULL, 's' },
                 { "json", no_argument, NULL, ARG_JSON },
                 { "timeout", required_argument, NULL, ARG_TIMEOUT },
+                { "interface", required_argument, NULL, ARG_INTERFACE },
+                { "color", optional_argument, NULL, ARG_COLOR },
+                { "invert", no_argument, NULL, ARG_INVERT },
                 {}
         };
         Args a = { .command = COMMAND_URL, .timeout = USEC_INFINITY };
@@ -208,6 +276,19 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                                 return usage_error("invalid timeout '%s': expected a positive number of seconds",
                                                    optarg);
                         a.timeout_text = optarg;
+                        break;
+                case ARG_INTERFACE:
+                        if (!interface_name_ok(optarg))
+                                return usage_error("invalid interface name '%s'", optarg);
+                        a.interface = optarg;
+                        break;
+                case ARG_COLOR:
+                        if (parse_color(optarg, &a.color) < 0)
+                                return usage_error("invalid --color '%s': expected auto, always or never", optarg);
+                        a.color_given = true;
+                        break;
+                case ARG_INVERT:
+                        a.invert = true;
                         break;
                 case ':':
                         return usage_error("option '%s' needs an argument", argv[optind - 1]);
@@ -241,6 +322,14 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                                    "jq, e.g. jq '.servers[] | select(.port == %u)'", a.port);
         if (a.timeout_text && a.command != COMMAND_WAIT)
                 return usage_error("--timeout is only for wait");
+        if (a.interface && a.command != COMMAND_QR)
+                return usage_error("--interface is only for qr; list shows the URLs of every interface");
+        if ((a.color_given || a.invert) && a.command != COMMAND_QR)
+                return usage_error("--%s is only for qr", a.invert ? "invert" : "color");
+        if (a.json && a.command == COMMAND_QR)
+                return usage_error("qr takes no --json: the URL is in url --json");
+        if (a.invert && a.color == COLOR_ALWAYS)
+                return usage_error("--invert is for drawing without colours; colours read on any background");
         *ret = a;
         return 0;
 }
@@ -621,15 +710,35 @@ static int print_list_table(char *answer, size_t n_lines) {
         return REACHCTL_EXIT_OK;
 }
 
+static size_t count_lines(const char *s, size_t len) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < len; i++)
+                if (s[i] == '\n')
+                        n++;
+        return n;
+}
+
+/* url's answer: one line, a URL */
+static bool url_answer_ok(const char *answer, size_t len) {
+        return count_lines(answer, len) == 1 && strstr(answer, "://") && !strpbrk(answer, " \t") &&
+                text_is_clean(answer, len - 1);
+}
+
+/* list's answer: lines of PORT URL INTERFACE KIND STATE */
+static bool list_answer_ok(const char *answer) {
+        for (const char *line = answer, *nl; (nl = strchr(line, '\n')); line = nl + 1)
+                if (!text_is_clean(line, (size_t) (nl - line)) || !list_line_ok(line, (size_t) (nl - line)))
+                        return false;
+        return true;
+}
+
 /* The answer checked against what the request asks for, then printed; returns the exit status */
 static int print_answer(Command command, bool json, char *answer, size_t len) {
-        size_t n_lines = 0;
+        size_t n_lines = count_lines(answer, len);
         WatchLine w;
         int r;
 
-        for (size_t i = 0; i < len; i++)
-                if (answer[i] == '\n')
-                        n_lines++;
         if (json) {
                 if (n_lines != 1 || watchline_parse(answer, len, &w) < 0)
                         return fail(REACHCTL_EXIT_PROTOCOL, "reachd answered json with something that is not JSON");
@@ -640,15 +749,13 @@ static int print_answer(Command command, bool json, char *answer, size_t len) {
 
         switch (command) {
         case COMMAND_URL:
-                if (n_lines != 1 || !strstr(answer, "://") || strpbrk(answer, " \t") ||
-                    !text_is_clean(answer, len - 1))
+                if (!url_answer_ok(answer, len))
                         return fail(REACHCTL_EXIT_PROTOCOL, "reachd answered url with something that is not a URL");
                 break;
         case COMMAND_LIST:
-                for (const char *line = answer, *nl; (nl = strchr(line, '\n')); line = nl + 1)
-                        if (!text_is_clean(line, (size_t) (nl - line)) || !list_line_ok(line, (size_t) (nl - line)))
-                                return fail(REACHCTL_EXIT_PROTOCOL, "reachd answered list with a line that is "
-                                            "not PORT, URL, INTERFACE, KIND, STATE");
+                if (!list_answer_ok(answer))
+                        return fail(REACHCTL_EXIT_PROTOCOL, "reachd answered list with a line that is "
+                                    "not PORT, URL, INTERFACE, KIND, STATE");
                 if (isatty(STDOUT_FILENO)) {
                         r = print_list_table(answer, n_lines);
                         return r != REACHCTL_EXIT_OK ? r : finish_output();
@@ -659,6 +766,7 @@ static int print_answer(Command command, bool json, char *answer, size_t len) {
         case COMMAND_JSON:
         case COMMAND_WATCH:
         case COMMAND_WAIT:
+        case COMMAND_QR:
         case _COMMAND_MAX:
                 return fail(REACHCTL_EXIT_PROTOCOL, "internal error: no answer expected");
         }
@@ -666,14 +774,41 @@ static int print_answer(Command command, bool json, char *answer, size_t len) {
         return finish_output();
 }
 
+/* One request, the whole answer up to the daemon's close, into answer (the caller frees it either
+ * way): 0 for an answer that is not an ERR line, else the exit status after telling the user */
+static int fetch_answer(const char *path, const char *request, StrBuf *answer) {
+        usec_t deadline;
+        int fd, r;
+
+        r = open_request(path, request, &fd);
+        if (r != 0)
+                return r;
+        deadline = deadline_after(ANSWER_TIMEOUT_USEC);
+        do
+                r = read_some(fd, answer, deadline);
+        while (r > 0);
+        close(fd);
+
+        if (r < 0)
+                return read_failed(r);
+        if (answer->len == 0)
+                return fail(REACHCTL_EXIT_PROTOCOL, "reachd closed the connection without answering");
+        if (answer->data[answer->len - 1] != '\n')
+                return read_failed(-EPROTO);
+        if (memchr(answer->data, 0, answer->len))
+                return fail(REACHCTL_EXIT_PROTOCOL, "reachd answered with NUL bytes");
+        if (is_protocol_error_line(answer->data, strcspn(answer->data, "\n")))
+                return handle_error_line(answer->data, strcspn(answer->data, "\n"));
+        return REACHCTL_EXIT_OK;
+}
+
 /* url, list, status, json: one request, the whole answer up to the daemon's close; returns the
  * exit status, as run_watch() does */
 static int run_query(const Args *a, const char *path) {
         _cleanup_free_ char *request = NULL;
         StrBuf answer = STRBUF_INIT;
-        usec_t deadline;
         bool json = a->json || a->command == COMMAND_JSON;
-        int fd, r;
+        int r;
 
         if (json)
                 r = asprintf(&request, "json\n");
@@ -686,30 +821,225 @@ static int run_query(const Args *a, const char *path) {
                 return fail(REACHCTL_EXIT_PROTOCOL, "out of memory");
         }
 
-        r = open_request(path, request, &fd);
-        if (r != 0)
-                return r;
-        deadline = deadline_after(ANSWER_TIMEOUT_USEC);
-        do
-                r = read_some(fd, &answer, deadline);
-        while (r > 0);
-        close(fd);
-
-        if (r < 0)
-                r = read_failed(r);
-        else if (answer.len == 0)
-                r = fail(REACHCTL_EXIT_PROTOCOL, "reachd closed the connection without answering");
-        else if (answer.data[answer.len - 1] != '\n')
-                r = read_failed(-EPROTO);
-        else if (memchr(answer.data, 0, answer.len))
-                r = fail(REACHCTL_EXIT_PROTOCOL, "reachd answered with NUL bytes");
-        else if (is_protocol_error_line(answer.data, strcspn(answer.data, "\n")))
-                r = handle_error_line(answer.data, strcspn(answer.data, "\n"));
-        else
+        r = fetch_answer(path, request, &answer);
+        if (r == REACHCTL_EXIT_OK)
                 r = print_answer(a->command, json, answer.data, answer.len);
         strbuf_done(&answer);
         return r;
 }
+
+#ifdef HAVE_QRENCODE
+/* One line of list's answer, split in place */
+typedef struct ListLine {
+        const char *port;
+        const char *url;
+        const char *interface;
+        const char *kind;
+        const char *state;
+} ListLine;
+
+/* answer: n_lines lines that passed list_answer_ok(); *ret is new */
+static int list_split(char *answer, size_t n_lines, ListLine **ret) {
+        ListLine *lines;
+        char *line = answer;
+
+        lines = calloc(n_lines, sizeof(ListLine));
+        if (!lines)
+                return -ENOMEM;
+        for (size_t i = 0; i < n_lines; i++) {
+                const char **field[LIST_COLUMNS] = {
+                        &lines[i].port, &lines[i].url, &lines[i].interface, &lines[i].kind, &lines[i].state,
+                };
+                char *nl = strchr(line, '\n');
+
+                *nl = 0;
+                for (size_t c = 0; c < LIST_COLUMNS; c++) {
+                        char *tab = strchr(line, '\t');
+
+                        *field[c] = line;
+                        if (tab) {
+                                *tab = 0;
+                                line = tab + 1;
+                        }
+                }
+                line = nl + 1;
+        }
+        *ret = lines;
+        return 0;
+}
+
+static QrStyle qr_style(const Args *a) {
+        const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+        bool color = false;
+
+        switch (a->color) {
+        case COLOR_AUTO:
+                /* --invert asks for blocks without colours */
+                color = !a->invert && isatty(STDOUT_FILENO) && !(no_color && no_color[0]) &&
+                        !(term && strcmp(term, "dumb") == 0);
+                break;
+        case COLOR_ALWAYS:
+                color = true;
+                break;
+        case COLOR_NEVER:
+                break;
+        }
+        if (color)
+                return QR_STYLE_COLOR;
+        return a->invert ? QR_STYLE_DARK_BLOCKS : QR_STYLE_LIGHT_BLOCKS;
+}
+
+/* The URL on a line, then its QR code; returns the exit status */
+static int print_qr(const Args *a, const char *url) {
+        StrBuf out = STRBUF_INIT;
+        int r;
+
+        strbuf_append(&out, url);
+        strbuf_append(&out, "\n");
+        r = qr_render_text(&out, url, qr_style(a));
+        if (r == -ERANGE)
+                r = fail(REACHCTL_EXIT_PROTOCOL, "the URL is too long for a QR code: %s", url);
+        else if (r < 0)
+                r = fail(REACHCTL_EXIT_PROTOCOL, "cannot draw the QR code: %s", strerror(-r));
+        else {
+                fwrite(out.data, 1, out.len, stdout);
+                r = finish_output();
+        }
+        strbuf_done(&out);
+        return r;
+}
+
+/* Why the server of port has no shareable URL on a->interface; returns the exit status */
+static int no_url_on_interface(const Args *a, const ListLine *lines, size_t n_lines, const char *port) {
+        StrBuf why = STRBUF_INIT, elsewhere = STRBUF_INIT;
+        int r;
+
+        for (size_t i = 0; i < n_lines; i++) {
+                if (strcmp(lines[i].port, port) != 0)
+                        continue;
+                if (strcmp(lines[i].interface, a->interface) == 0)
+                        strbuf_appendf(&why, "%s%s (%s)", why.len > 0 ? ", " : "", lines[i].url, lines[i].state);
+                else if (strcmp(lines[i].state, "shareable") == 0) {
+                        bool seen = false;
+
+                        /* the interface once, though it may have several addresses */
+                        for (size_t j = 0; j < i && !seen; j++)
+                                seen = strcmp(lines[j].port, port) == 0 &&
+                                        strcmp(lines[j].state, "shareable") == 0 &&
+                                        strcmp(lines[j].interface, lines[i].interface) == 0;
+                        if (!seen)
+                                strbuf_appendf(&elsewhere, "%s%s", elsewhere.len > 0 ? ", " : "",
+                                               lines[i].interface);
+                }
+        }
+        if (why.error < 0 || elsewhere.error < 0)
+                r = fail(REACHCTL_EXIT_PROTOCOL, "out of memory");
+        else if (why.len > 0)
+                r = fail(REACHCTL_EXIT_NO_URL, "port %s has no shareable URL on %s: %s%s%s", port, a->interface,
+                         why.data, elsewhere.len > 0 ? "; shareable on " : "", elsewhere.data ?: "");
+        else
+                r = fail(REACHCTL_EXIT_NO_URL, "port %s has no URL on %s%s%s", port, a->interface,
+                         elsewhere.len > 0 ? "; shareable on " : "", elsewhere.data ?: "");
+        strbuf_done(&why);
+        strbuf_done(&elsewhere);
+        return r;
+}
+
+/* One round of qr: the exit status, or -EAGAIN when the servers changed between the two
+ * requests */
+static int qr_once(const Args *a, const char *path) {
+        char *url_request = NULL, *list_request = NULL;
+        StrBuf url = STRBUF_INIT, list = STRBUF_INIT;
+        ListLine *lines = NULL;
+        const ListLine *share = NULL, *pick = NULL;
+        size_t n_lines;
+        int r;
+
+        if (a->has_port)
+                r = asprintf(&url_request, "url %u\n", a->port);
+        else
+                r = asprintf(&url_request, "url\n");
+        if (r < 0) {
+                url_request = NULL;
+                r = fail(REACHCTL_EXIT_PROTOCOL, "out of memory");
+                goto finish;
+        }
+        /* url first, for the same server and the same answer when it has no URL: the problem and
+         * its hint (loopback-only: how to bind to 0.0.0.0) */
+        r = fetch_answer(path, url_request, &url);
+        if (r != REACHCTL_EXIT_OK)
+                goto finish;
+        if (!url_answer_ok(url.data, url.len)) {
+                r = fail(REACHCTL_EXIT_PROTOCOL, "reachd answered url with something that is not a URL");
+                goto finish;
+        }
+        url.data[--url.len] = 0;
+        if (!a->interface) {
+                r = print_qr(a, url.data);
+                goto finish;
+        }
+
+        if (a->has_port)
+                r = asprintf(&list_request, "list %u\n", a->port);
+        else
+                r = asprintf(&list_request, "list\n");
+        if (r < 0) {
+                list_request = NULL;
+                r = fail(REACHCTL_EXIT_PROTOCOL, "out of memory");
+                goto finish;
+        }
+        r = fetch_answer(path, list_request, &list);
+        if (r != REACHCTL_EXIT_OK)
+                goto finish;
+        if (!list_answer_ok(list.data)) {
+                r = fail(REACHCTL_EXIT_PROTOCOL, "reachd answered list with a line that is "
+                         "not PORT, URL, INTERFACE, KIND, STATE");
+                goto finish;
+        }
+        n_lines = count_lines(list.data, list.len);
+        if (list_split(list.data, n_lines, &lines) < 0) {
+                r = fail(REACHCTL_EXIT_PROTOCOL, "out of memory");
+                goto finish;
+        }
+
+        /* the share URL's line names the server url chose */
+        for (size_t i = 0; i < n_lines && !share; i++)
+                if (strcmp(lines[i].url, url.data) == 0)
+                        share = &lines[i];
+        if (!share) {
+                r = -EAGAIN;
+                goto finish;
+        }
+        /* the daemon lists a server's URLs best first */
+        for (size_t i = 0; i < n_lines && !pick; i++)
+                if (strcmp(lines[i].port, share->port) == 0 && strcmp(lines[i].interface, a->interface) == 0 &&
+                    strcmp(lines[i].state, "shareable") == 0)
+                        pick = &lines[i];
+        if (pick)
+                r = print_qr(a, pick->url);
+        else
+                r = no_url_on_interface(a, lines, n_lines, share->port);
+
+finish:
+        free(url_request);
+        free(list_request);
+        free(lines);
+        strbuf_done(&url);
+        strbuf_done(&list);
+        return r;
+}
+
+/* qr: the share URL, or the best one on an interface, drawn; returns the exit status */
+static int run_qr(const Args *a, const char *path) {
+        for (unsigned i = 0; i < QR_ATTEMPTS; i++) {
+                int r = qr_once(a, path);
+
+                if (r != -EAGAIN)
+                        return r;
+        }
+        return fail(REACHCTL_EXIT_PROTOCOL, "the servers kept changing while reachctl asked reachd; try again");
+}
+#endif
 
 /* "5173  changed  http://10.0.0.2:5173/", "8000  snapshot  loopback-only: <hint>", "5173  removed" */
 static void print_watch_human(const WatchLine *w) {
@@ -840,6 +1170,14 @@ int main(int argc, char *argv[]) {
                 return finish_output();
         }
 
+#ifndef HAVE_QRENCODE
+        if (a.command == COMMAND_QR) {
+                fputs("reachctl was built without libqrencode: install libqrencode-dev and rebuild "
+                      "(./configure && make)\n", stderr);
+                return REACHCTL_EXIT_USAGE;
+        }
+#endif
+
         r = resolve_socket(&a, &path);
         if (r != 0)
                 return r;
@@ -853,6 +1191,12 @@ int main(int argc, char *argv[]) {
         case COMMAND_WATCH:
         case COMMAND_WAIT:
                 return run_watch(&a, path);
+        case COMMAND_QR:
+#ifdef HAVE_QRENCODE
+                return run_qr(&a, path);
+#else
+                break;
+#endif
         case _COMMAND_MAX:
                 break;
         }
