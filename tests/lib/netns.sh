@@ -9,7 +9,8 @@
 # laptop, a phone) is a sleeping process in one more network namespace, entered with nsenter, so
 # no named namespace is left behind in /run/netns.
 #
-# Environment: REACHD (the daemon binary, required), TESTLIB (this directory),
+# Environment: REACHD (the daemon binary, required), REACHCTL (the client, required by the tests
+# of the live daemon: netns_daemon_start), TESTLIB (this directory),
 # REACHD_REQUIRE_NETNS=1 turns every "cannot run here" skip (exit 77) into a failure (exit 1),
 # REACHD_TEST_TRACE=1 traces the test (set -x) once inside its namespace.
 
