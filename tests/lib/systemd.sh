@@ -279,6 +279,11 @@ systemd_cleanup() {
         if [ "$systemd_c_rc" != 0 ] && [ "$systemd_c_rc" != 77 ] && [ -n "${SYSTEMD_DIAGNOSE_UNIT:-}" ]; then
                 systemd_diagnose "$SYSTEMD_DIAGNOSE_UNIT" "${SYSTEMD_DIAGNOSE_IDENT:-$SYSTEMD_DIAGNOSE_UNIT}"
         fi
+        # REACHD_TEST_JOURNAL_OUT=FILE keeps what reachd told the journal (for the docs)
+        if [ -n "${REACHD_TEST_JOURNAL_OUT:-}" ] && [ -n "${SYSTEMD_JOURNAL_DIR:-}" ]; then
+                journalctl -D "$SYSTEMD_JOURNAL_DIR" -o cat --no-pager SYSLOG_IDENTIFIER=reachd \
+                        > "$REACHD_TEST_JOURNAL_OUT" 2>/dev/null || true
+        fi
         systemd_user_stop
         systemd_cgroup_cleanup
         if [ -n "$systemd_journald_pid" ]; then
