@@ -50,6 +50,8 @@ static int event_finish(Event *e, StrBuf *b, Event *ret) {
 static void event_set_url(Event *e, const ReachUrl *u) {
         e->url = u->url;
         e->interface = u->ifindex > 0 ? u->ifname : NULL;
+        e->ssid = u->ssid_len > 0 ? u->ssid : NULL;
+        e->ssid_len = u->ssid_len;
         (void) inaddr_to_string(u->family, &u->address, e->address, sizeof(e->address));
 }
 
@@ -115,17 +117,20 @@ int event_from_change(const Change *c, Event *ret) {
                 e.type = EVENT_SHARE_URL_CHANGED;
                 e.priority = LOG_NOTICE;
                 e.previous_url = was->url;
-                strbuf_appendf(&b, "port %u: share URL is now %s on %s (was %s)", c->port, now->url,
-                               now->ifname, was->url);
+                strbuf_appendf(&b, "port %u: share URL is now %s on ", c->port, now->url);
+                format_url_interface(&b, now);
+                strbuf_appendf(&b, " (was %s)", was->url);
         } else if (c->type == CHANGE_ADDED || (c->old && !c->old->listening)) {
                 e.type = EVENT_SERVER_LISTENING;
                 e.priority = LOG_INFO;
-                strbuf_appendf(&b, "port %u: listening, share URL %s on %s", c->port, now->url, now->ifname);
+                strbuf_appendf(&b, "port %u: listening, share URL %s on ", c->port, now->url);
+                format_url_interface(&b, now);
         } else {
                 /* it had a problem before (loopback-only, no network, …) and is shareable now */
                 e.type = EVENT_SHARE_URL_CHANGED;
                 e.priority = LOG_NOTICE;
-                strbuf_appendf(&b, "port %u: share URL is now %s on %s", c->port, now->url, now->ifname);
+                strbuf_appendf(&b, "port %u: share URL is now %s on ", c->port, now->url);
+                format_url_interface(&b, now);
         }
         return event_finish(&e, &b, ret);
 }
@@ -158,6 +163,10 @@ int event_network_summary(const State *s, char **ret) {
                                 continue;
                         strbuf_appendf(&b, " (%s)", text);
                         break;
+                }
+                if (best->ssid_len > 0) {
+                        strbuf_append(&b, " on Wi-Fi ");
+                        format_ssid(&b, best->ssid, best->ssid_len);
                 }
         }
         return strbuf_steal(&b, ret);

@@ -29,6 +29,8 @@ typedef struct Event {
         const char *url;                      /* these point into the views or the state */
         const char *previous_url;
         const char *interface;
+        const char *ssid;                     /* the interface's Wi-Fi network: raw bytes, NULL when none */
+        size_t ssid_len;
         char address[INADDR_STRLEN];          /* "" when none */
         const char *problem;
         char *message;                        /* owned */
@@ -40,7 +42,8 @@ const char *event_message_id(EventType t);
 /* The event a change makes, if any: -ENOENT when it is not worth a journal line (only the list of
  * other candidates changed, say). */
 int event_from_change(const Change *c, Event *ret);
-/* "default route via wlan0 (192.168.1.23)", or "no default route": the network as a user names it.
+/* "default route via wlan0 (192.168.1.23)", with ` on Wi-Fi "CoffeeShop"` when the link has an SSID,
+ * or "no default route": the network as a user names it.
  * Compare two of these to know whether the machine changed network. */
 int event_network_summary(const State *s, char **ret);
 int event_network_changed(const char *summary, Event *ret);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "format.h"
@@ -45,6 +46,31 @@ int format_address_flags_json(StrBuf *b, int family, uint32_t flags) {
                         first = false;
                 }
         return strbuf_append(b, "]");
+}
+
+int format_ssid(StrBuf *b, const char *ssid, size_t len) {
+        char s[LINK_SSID_MAX + 1];
+
+        if (!ssid || len == 0)
+                return strbuf_append(b, "null");
+        if (len > LINK_SSID_MAX)
+                return (b->error = -EINVAL);
+        memcpy(s, ssid, len);
+        s[len] = 0;
+        /* a NUL would end the string: 0xff is never UTF-8, so it too comes out as U+FFFD */
+        for (size_t i = 0; i < len; i++)
+                if (s[i] == 0)
+                        s[i] = (char) 0xff;
+        return strbuf_append_json_string(b, s);
+}
+
+int format_url_interface(StrBuf *b, const ReachUrl *u) {
+        strbuf_append(b, u->ifname);
+        if (u->ssid_len == 0)
+                return b->error;
+        strbuf_append(b, " (Wi-Fi ");
+        format_ssid(b, u->ssid, u->ssid_len);
+        return strbuf_append(b, ")");
 }
 
 static int append_address_string(StrBuf *b, int family, const union in_addr_union *a) {
@@ -144,9 +170,10 @@ int format_interface_json(StrBuf *b, const State *s, const Link *l) {
 
         strbuf_appendf(b, "{\"index\":%d,\"name\":", l->ifindex);
         strbuf_append_json_string(b, l->name);
-        strbuf_appendf(b, ",\"kind\":\"%s\",\"up\":%s,\"carrier\":%s,\"operstate\":",
-                       state_link_kind_to_string(state_link_kind(l)), json_bool(state_link_is_up(l)),
-                       json_bool(state_link_has_carrier(l)));
+        strbuf_appendf(b, ",\"kind\":\"%s\",\"ssid\":", state_link_kind_to_string(state_link_kind(l)));
+        format_ssid(b, l->ssid, l->ssid_len);
+        strbuf_appendf(b, ",\"up\":%s,\"carrier\":%s,\"operstate\":",
+                       json_bool(state_link_is_up(l)), json_bool(state_link_has_carrier(l)));
         strbuf_append_json_string(b, operstate ?: "unknown");
         strbuf_appendf(b, ",\"default_route\":%s,\"addresses\":",
                        json_bool(state_link_default_route_metric(s, l->ifindex, &metric) >= 0));

@@ -4,6 +4,7 @@
 /* The view as people and programs read it: the JSON document of DESIGN.md §5 and its pieces.
  * Pure: everything appends to a StrBuf. */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "reach.h"
@@ -18,6 +19,11 @@ int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t gen
 int format_server_json(StrBuf *b, const ReachServer *srv, const char *event);
 /* One interface object */
 int format_interface_json(StrBuf *b, const State *s, const Link *l);
+/* An SSID as a JSON string literal, null when len is 0. Bytes that are not UTF-8 (NUL included)
+ * become U+FFFD. The human texts show it the same way, so no name can break their lines. */
+int format_ssid(StrBuf *b, const char *ssid, size_t len);
+/* Where a URL is, for people: "wlan0", or `wlan0 (Wi-Fi "CoffeeShop")` */
+int format_url_interface(StrBuf *b, const ReachUrl *u);
 /* Address flag names, as a JSON array: "secondary"/"temporary", "deprecated", "tentative", ... */
 int format_address_flags_json(StrBuf *b, int family, uint32_t flags);
 /* The human sentence for a server's problem: "port 5173 listens on 127.0.0.1 only: not

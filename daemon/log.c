@@ -62,12 +62,25 @@ int log_errno(int priority, int r, const char *fmt, ...) {
 
 #define EVENT_FIELDS_MAX 12
 
-static void add_field(struct iovec *iov, char fields[][512], size_t *n, const char *name, const char *value) {
-        if (!value || !value[0] || *n >= EVENT_FIELDS_MAX)
+/* The value is bytes, not a string: an SSID may hold any */
+static void add_field_len(struct iovec *iov, char fields[][512], size_t *n, const char *name, const char *value,
+                          size_t len) {
+        int k;
+
+        if (!value || len == 0 || *n >= EVENT_FIELDS_MAX)
                 return;
-        snprintf(fields[*n], sizeof(fields[*n]), "%s=%s", name, value);
-        iov[*n] = (struct iovec) { .iov_base = fields[*n], .iov_len = strlen(fields[*n]) };
+        k = snprintf(fields[*n], sizeof(fields[*n]), "%s=", name);
+        if (k < 0 || (size_t) k >= sizeof(fields[*n]))
+                return;
+        if (len > sizeof(fields[*n]) - (size_t) k)
+                len = sizeof(fields[*n]) - (size_t) k;
+        memcpy(fields[*n] + k, value, len);
+        iov[*n] = (struct iovec) { .iov_base = fields[*n], .iov_len = (size_t) k + len };
         (*n)++;
+}
+
+static void add_field(struct iovec *iov, char fields[][512], size_t *n, const char *name, const char *value) {
+        add_field_len(iov, fields, n, name, value, value ? strlen(value) : 0);
 }
 
 void log_event(const Event *e) {
@@ -89,6 +102,7 @@ void log_event(const Event *e) {
         add_field(iov, fields, &n, "REACHD_URL", e->url);
         add_field(iov, fields, &n, "REACHD_PREVIOUS_URL", e->previous_url);
         add_field(iov, fields, &n, "REACHD_INTERFACE", e->interface);
+        add_field_len(iov, fields, &n, "REACHD_SSID", e->ssid, e->ssid_len);
         add_field(iov, fields, &n, "REACHD_ADDRESS", e->address);
         add_field(iov, fields, &n, "REACHD_PROBLEM", e->problem);
         (void) sd_journal_sendv(iov, (int) n);

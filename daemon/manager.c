@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
+#include "nl80211.h"
 #include "procinfo.h"
 #include "reach.h"
 #include "response.h"
@@ -50,9 +53,11 @@ struct Manager {
         sd_event_source *rescan_source;
         sd_event_source *resync_source;
         sd_event_source *publish_source;
+        sd_event_source *nl80211_source;
 
         State *state;
         RtnlConn *rtnl;
+        Nl80211Conn *nl80211;                 /* NULL without nl80211: no Wi-Fi names then */
         SockDiag *diag;
         Server *server;
 
@@ -68,6 +73,12 @@ struct Manager {
         bool resync_pending;
         bool network_dirty;
         char *network_summary;
+        char *status;                         /* the last STATUS= */
+        bool nl80211_tried;
+        int nl80211_seen;                     /* the highest wireless ifindex when nl80211 was looked for */
+        int socket_error;                     /* of the last attempt to re-create the socket */
+        int procs_error;                      /* of the last look-up of listener owners */
+        uint64_t accept_failures;             /* already logged */
 };
 
 static void proc_cache_done(ProcCache *c) {
@@ -92,8 +103,10 @@ Manager *manager_free(Manager *m) {
         sd_event_source_disable_unref(m->rescan_source);
         sd_event_source_disable_unref(m->resync_source);
         sd_event_source_disable_unref(m->publish_source);
+        sd_event_source_disable_unref(m->nl80211_source);
         sd_event_unref(m->event);
         rtnl_conn_free(m->rtnl);
+        nl80211_conn_free(m->nl80211);
         sockdiag_free(m->diag);
         state_free(m->state);
         reach_view_free(m->view);
@@ -101,6 +114,7 @@ Manager *manager_free(Manager *m) {
         proc_cache_done(&m->procs);
         free(m->socket_path);
         free(m->network_summary);
+        free(m->status);
         free(m->config_path);
         config_done(&m->config);
         options_done(&m->options);
@@ -189,19 +203,34 @@ static int manager_load_config(Manager *m, bool initial) {
         return 0;
 }
 
+/* The cached owner of each listener, borrowed from the cache (pid 0: none known) */
+static int manager_cached_procs(const Manager *m, ProcInfo **ret) {
+        ProcInfo *out;
+
+        out = calloc(m->n_listeners + 1, sizeof(*out));
+        if (!out)
+                return -ENOMEM;
+        for (size_t i = 0; i < m->n_listeners; i++) {
+                const ProcInfo *p = proc_cache_find(&m->procs, m->listeners[i].inode);
+
+                if (p)
+                        out[i] = *p;    /* borrowed: cmdline stays owned by the cache */
+        }
+        *ret = out;
+        return 0;
+}
+
 /* Owners of the listeners we cover, looking up /proc only for sockets not seen before */
 static int manager_update_procs(Manager *m, const ReachConfig *config, ProcInfo **ret) {
         _cleanup_free_ uint64_t *missing = NULL;
         _cleanup_free_ ProcInfo *found = NULL;
         ProcCache next = {};
-        ProcInfo *out;
         size_t n_missing = 0;
         int r;
 
-        out = calloc(m->n_listeners + 1, sizeof(*out));
         missing = calloc(m->n_listeners + 1, sizeof(*missing));
         next.items = calloc(m->n_listeners + 1, sizeof(*next.items));
-        if (!out || !missing || !next.items) {
+        if (!missing || !next.items) {
                 r = -ENOMEM;
                 goto fail;
         }
@@ -243,16 +272,8 @@ static int manager_update_procs(Manager *m, const ReachConfig *config, ProcInfo 
                 procinfo_done(&found[j]);
         proc_cache_done(&m->procs);
         m->procs = next;
-        for (size_t i = 0; i < m->n_listeners; i++) {
-                const ProcInfo *p = proc_cache_find(&m->procs, m->listeners[i].inode);
-
-                if (p)
-                        out[i] = *p;    /* borrowed: cmdline stays owned by the cache */
-        }
-        *ret = out;
-        return 0;
+        return manager_cached_procs(m, ret);
 fail:
-        free(out);
         proc_cache_done(&next);
         return r;
 }
@@ -260,18 +281,25 @@ fail:
 static void manager_update_status(Manager *m) {
         StrBuf b = STRBUF_INIT;
         const ReachServer *srv = reach_view_default_server(m->view);
+        char *text;
 
         if (!srv)
                 strbuf_append(&b, "No dev server is listening");
-        else if (reach_server_share(srv))
-                strbuf_appendf(&b, "Sharing %s on %s", reach_server_share(srv)->url, reach_server_share(srv)->ifname);
-        else
+        else if (reach_server_share(srv)) {
+                strbuf_appendf(&b, "Sharing %s on ", reach_server_share(srv)->url);
+                format_url_interface(&b, reach_server_share(srv));
+        } else
                 format_problem_sentence(&b, srv);
         if (m->view->n_servers > 1)
                 strbuf_appendf(&b, " (%zu servers: reachctl status)", m->view->n_servers);
-        if (b.error >= 0)
-                (void) sd_notifyf(false, "STATUS=%s", b.data);
-        strbuf_done(&b);
+        if (strbuf_steal(&b, &text) < 0) {
+                strbuf_done(&b);
+                return;
+        }
+        if (!m->status || strcmp(m->status, text) != 0)
+                (void) sd_notifyf(false, "STATUS=%s", text);
+        free(m->status);
+        m->status = text;
 }
 
 static void manager_log_change(const Change *c) {
@@ -324,8 +352,20 @@ static int manager_refresh(Manager *m) {
         m->listeners = listeners;
         m->n_listeners = n_listeners;
         r = manager_update_procs(m, &config, &procs);
-        if (r < 0)
-                return log_errno(LOG_WARNING, r, "cannot find the owners of listening sockets");
+        if (r < 0) {
+                /* e.g. out of fds for /proc: the view must not freeze for want of process names;
+                 * the new sockets are looked up again on the next refresh */
+                if (r != m->procs_error)
+                        log_errno(LOG_WARNING, r, "cannot find the owners of new listening sockets, "
+                                  "showing them without a process for now");
+                m->procs_error = r;
+                r = manager_cached_procs(m, &procs);
+                if (r < 0)
+                        return log_errno(LOG_WARNING, r, "cannot find the owners of listening sockets");
+        } else if (m->procs_error < 0) {
+                log_info("found the owners of listening sockets again");
+                m->procs_error = 0;
+        }
         r = reach_compute(m->state, m->listeners, m->n_listeners, procs, &config, &view);
         if (r < 0)
                 return log_errno(LOG_WARNING, r, "cannot compute the view");
@@ -335,7 +375,10 @@ static int manager_refresh(Manager *m) {
                 return log_errno(LOG_WARNING, r, "cannot compare views");
         }
         if (n_changes == 0 && m->view) {
-                reach_view_free(view);
+                /* nothing a watcher sees; the Wi-Fi name, which STATUS= shows, may still differ */
+                reach_view_free(m->view);
+                m->view = view;
+                manager_update_status(m);
                 return 0;
         }
         m->generation++;
@@ -397,6 +440,69 @@ static void manager_request_resync(Manager *m) {
         (void) sd_event_source_set_enabled(m->resync_source, SD_EVENT_ONESHOT);
 }
 
+/* Better no Wi-Fi names than stale ones, and no loop on a socket that keeps failing */
+static void manager_close_nl80211(Manager *m, int r) {
+        log_errno(LOG_WARNING, r, "cannot follow the names of Wi-Fi networks");
+        m->nl80211_source = sd_event_source_disable_unref(m->nl80211_source);
+        m->nl80211 = nl80211_conn_free(m->nl80211);
+        for (size_t i = 0; i < m->state->n_links; i++)
+                (void) state_link_set_ssid(m->state, m->state->links[i].ifindex, NULL, 0);
+}
+
+static int on_nl80211(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        Manager *m = userdata;
+        int r;
+
+        r = nl80211_conn_receive(m->nl80211, m->state);
+        if (r < 0)
+                manager_close_nl80211(m, r);
+        if (r != 0) {
+                m->network_dirty = true;
+                manager_schedule_publish(m);
+        }
+        return 0;
+}
+
+/* The Wi-Fi names are a nicety: without nl80211 (no cfg80211: no Wi-Fi hardware) the daemon runs
+ * as before and says nothing. Looked for at start, and again when a new wireless link shows up,
+ * whose driver may just have loaded cfg80211. */
+static void manager_open_nl80211(Manager *m) {
+        int seen = 0, r;
+
+        for (size_t i = 0; i < m->state->n_links; i++)
+                if (m->state->links[i].wireless && m->state->links[i].ifindex > seen)
+                        seen = m->state->links[i].ifindex;
+        if (m->nl80211 || (m->nl80211_tried && seen <= m->nl80211_seen))
+                return;
+        m->nl80211_tried = true;
+        m->nl80211_seen = seen;
+        r = nl80211_conn_new(&m->nl80211);
+        if (r == -EOPNOTSUPP)
+                return;
+        if (r < 0) {
+                log_errno(LOG_WARNING, r, "cannot follow the names of Wi-Fi networks");
+                return;
+        }
+        r = sd_event_add_io(m->event, &m->nl80211_source, nl80211_conn_fd(m->nl80211), EPOLLIN, on_nl80211, m);
+        if (r < 0) {
+                manager_close_nl80211(m, r);
+                return;
+        }
+        (void) sd_event_source_set_priority(m->nl80211_source, SD_EVENT_PRIORITY_IMPORTANT);
+}
+
+/* Links come, go, get renamed and probed: ask again for the Wi-Fi names of the wireless ones */
+static void manager_update_ssids(Manager *m) {
+        int r;
+
+        manager_open_nl80211(m);
+        if (!m->nl80211)
+                return;
+        r = nl80211_conn_refresh(m->nl80211, m->state);
+        if (r < 0)
+                manager_close_nl80211(m, r);
+}
+
 static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
         Manager *m = userdata;
         bool was_done = rtnl_conn_resync_done(m->rtnl);
@@ -421,15 +527,77 @@ static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
                 m->overflows = 0;
         }
         if (r > 0 || r == -ENOBUFS || (!was_done && rtnl_conn_resync_done(m->rtnl))) {
+                manager_update_ssids(m);
                 m->network_dirty = true;
                 manager_schedule_publish(m);
         }
         return 0;
 }
 
+/* Nothing tells us when our socket file is deleted (short of inotify): we look on every rescan
+ * (one lstat) and on SIGHUP, and bind a new one. Logged once per new error, not per retry. */
+static void manager_check_socket(Manager *m) {
+        bool activated = false;
+        int fd = -1, r;
+
+        if (!m->server || !server_socket_lost(m->server))
+                return;
+        r = sockpath_prepare(m->socket_path, m->uid);
+        if (r >= 0)
+                r = server_listen(m->socket_path, &fd, &activated);
+        if (r >= 0)
+                r = server_replace_listener(m->server, fd);
+        if (r >= 0)
+                r = server_set_unlink_path(m->server, m->socket_path);
+        if (r == -EADDRINUSE) {
+                /* a live socket or another file took the path: it is not ours to remove */
+                (void) server_set_unlink_path(m->server, NULL);
+                log_error("the socket %s was replaced by another process's socket or file; "
+                          "this instance is no longer reachable", m->socket_path);
+                return;
+        }
+        if (r < 0) {
+                if (r != m->socket_error)
+                        log_errno(LOG_ERR, r, "the socket %s was deleted and cannot be re-created "
+                                  "(trying again every %u s and on SIGHUP)",
+                                  m->socket_path, config_rescan_sec(&m->options, &m->config));
+                m->socket_error = r;
+                return;
+        }
+        if (m->socket_error < 0)
+                log_notice("listening on %s again", m->socket_path);
+        else
+                log_warning("the socket %s was deleted: listening on a new one", m->socket_path);
+        m->socket_error = 0;
+}
+
+/* One line per rescan at most, however many connections the loop turned away meanwhile */
+static void manager_report_accept_failures(Manager *m) {
+        uint64_t n;
+
+        if (!m->server)
+                return;
+        n = server_n_accept_failures(m->server);
+        if (n == m->accept_failures)
+                return;
+        if (server_accept_error(m->server) == -EMFILE) {
+                struct rlimit rl = {};
+
+                (void) getrlimit(RLIMIT_NOFILE, &rl);
+                log_errno(LOG_WARNING, -EMFILE, "cannot accept connections (%" PRIu64 " times; the limit is "
+                          "%llu open files): closing idle clients to make room, the rest wait",
+                          n - m->accept_failures, (unsigned long long) rl.rlim_cur);
+        } else
+                log_errno(LOG_WARNING, server_accept_error(m->server),
+                          "cannot accept connections (%" PRIu64 " times)", n - m->accept_failures);
+        m->accept_failures = n;
+}
+
 static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
 
+        manager_check_socket(m);
+        manager_report_accept_failures(m);
         (void) manager_refresh(m);
         (void) sd_event_source_set_time_relative(s, manager_rescan_usec(m));
         (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
@@ -461,6 +629,7 @@ static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void
         Manager *m = userdata;
 
         (void) sd_notify(false, "RELOADING=1");
+        manager_check_socket(m);
         if (manager_load_config(m, false) >= 0) {
                 log_info("reloaded %s", m->config_path ?: "the configuration");
                 (void) sd_event_source_set_time_relative(m->rescan_source, manager_rescan_usec(m));
@@ -524,6 +693,7 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         (void) sd_event_source_set_priority(m->rtnl_source, SD_EVENT_PRIORITY_IMPORTANT);
+        manager_update_ssids(m);
         r = sd_event_add_defer(m->event, &m->publish_source, on_publish, m);
         if (r < 0)
                 return r;

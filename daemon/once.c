@@ -8,6 +8,7 @@
 #include "format.h"
 #include "log.h"
 #include "macro.h"
+#include "nl80211.h"
 #include "once.h"
 #include "procinfo.h"
 #include "reach.h"
@@ -68,6 +69,8 @@ int once_run(const Options *o, FILE *out) {
                 r = rtnl_conn_sync(rtnl, s, ONCE_SYNC_TIMEOUT_MS);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot read the network state");
+        /* Wi-Fi names where nl80211 exists; nothing to say where it does not */
+        (void) nl80211_read_ssids(s);
         r = sockdiag_new(&diag);
         if (r >= 0)
                 r = sockdiag_scan(diag, &listeners, &n_listeners);

@@ -88,6 +88,7 @@ typedef struct Candidate {
         ReachUrl url;
         uint32_t metric;
         bool prefsrc;
+        bool duplicate;
 } Candidate;
 
 static int candidate_compare(const void *pa, const void *pb) {
@@ -190,6 +191,8 @@ static int candidates_add(CandidateList *c, const State *s, const ReachConfig *c
                 Address tmp = { .family = family, .ifindex = link->ifindex, .address = *a };
 
                 memcpy(x->url.ifname, link->name, sizeof(x->url.ifname));
+                memcpy(x->url.ssid, link->ssid, sizeof(x->url.ssid));
+                x->url.ssid_len = link->ssid_len;
                 x->url.default_route = state_link_default_route_metric(s, link->ifindex, &x->metric) >= 0;
                 x->prefsrc = state_address_is_default_prefsrc(s, &tmp);
         }
@@ -265,6 +268,36 @@ static bool link_ignored(const Link *l, const ReachConfig *config) {
         return false;
 }
 
+/* By interface and URL, then by rank: the ranked array's order is the order of the addresses */
+static int candidate_key_compare(const void *pa, const void *pb) {
+        const Candidate *a = *(const Candidate *const *) pa, *b = *(const Candidate *const *) pb;
+        int d;
+
+        if (a->url.ifindex != b->url.ifindex)
+                return a->url.ifindex < b->url.ifindex ? -1 : 1;
+        d = strcmp(a->url.url, b->url.url);
+        if (d != 0)
+                return d;
+        return a < b ? -1 : a > b;
+}
+
+/* The same address twice on a link (two prefix lengths) is one URL, the better ranked. The
+ * two need not be neighbours once ranked, as only one of them may be secondary. */
+static int candidates_mark_duplicates(CandidateList *c) {
+        Candidate **by_key = calloc(c->n, sizeof(*by_key));
+
+        if (!by_key)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->n; i++)
+                by_key[i] = &c->items[i];
+        qsort(by_key, c->n, sizeof(*by_key), candidate_key_compare);
+        for (size_t i = 1; i < c->n; i++)
+                by_key[i]->duplicate = by_key[i]->url.ifindex == by_key[i - 1]->url.ifindex &&
+                        strcmp(by_key[i]->url.url, by_key[i - 1]->url.url) == 0;
+        free(by_key);
+        return 0;
+}
+
 static int server_build(ReachServer *srv, const State *s, const Listener *listeners, size_t n_listeners,
                         const ProcInfo *procs, const ReachConfig *config) {
         CandidateList c = {};
@@ -333,10 +366,11 @@ static int server_build(ReachServer *srv, const State *s, const Listener *listen
                         r = -ENOMEM;
                         goto cleanup;
                 }
-                /* the same address twice on a link (two prefix lengths) is one URL */
+                r = candidates_mark_duplicates(&c);
+                if (r < 0)
+                        goto cleanup;
                 for (size_t i = 0; i < c.n; i++)
-                        if (srv->n_urls == 0 || c.items[i].url.ifindex != srv->urls[srv->n_urls - 1].ifindex ||
-                            strcmp(c.items[i].url.url, srv->urls[srv->n_urls - 1].url) != 0)
+                        if (!c.items[i].duplicate)
                                 srv->urls[srv->n_urls++] = c.items[i].url;
         }
 

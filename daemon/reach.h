@@ -41,6 +41,8 @@ typedef struct ReachUrl {
         union in_addr_union address;
         int ifindex;                          /* 0 when the address is on no interface */
         char ifname[IFNAMSIZ];
+        char ssid[LINK_SSID_MAX + 1];         /* the interface's Wi-Fi network, as in its Link */
+        uint8_t ssid_len;                     /* 0: none */
         LinkKind kind;
         uint32_t address_flags;               /* IFA_F_* */
         bool default_route;

@@ -224,8 +224,10 @@ int response_server_summary(StrBuf *b, const ReachServer *srv) {
         }
         strbuf_appendf(b, "port %u: ", srv->port);
         strbuf_append(b, share->url);
-        if (share->ifindex > 0 && share->ifname[0])
-                strbuf_appendf(b, " on %s", share->ifname);
+        if (share->ifindex > 0 && share->ifname[0]) {
+                strbuf_append(b, " on ");
+                format_url_interface(b, share);
+        }
         if (srv->process.pid > 0 && srv->process.name[0])
                 strbuf_appendf(b, " (%s)", srv->process.name);
         return b->error;

@@ -59,7 +59,9 @@ struct Server {
         size_t n_clients;
         size_t n_watchers;
         uint64_t request_timeout;
-        char *unlink_path;
+        uint64_t n_accept_failures;
+        int accept_error;
+        char *unlink_path;                    /* also the file server_socket_lost() looks at */
         dev_t unlink_dev;
         ino_t unlink_ino;
         struct timespec unlink_ctime;         /* inode numbers are reused at once on some file systems */
@@ -549,10 +551,19 @@ static int server_on_listen(sd_event_source *es, int fd, uint32_t revents, void 
                 int cfd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
                 if (cfd < 0) {
-                        if (errno == EINTR || errno == ECONNABORTED)
+                        int error = errno;
+
+                        if (error == EINTR || error == ECONNABORTED)
                                 continue;
-                        if (errno != EAGAIN && errno != EWOULDBLOCK)
-                                (void) server_pause_accept(s);
+                        if (error == EAGAIN || error == EWOULDBLOCK)
+                                break;
+                        s->n_accept_failures++;
+                        s->accept_error = -error;
+                        /* out of fds, an idle client makes room as when all slots are taken;
+                         * watchers and answers in flight are not cut short */
+                        if ((error == EMFILE || error == ENFILE) && server_evict_idle(s))
+                                continue;
+                        (void) server_pause_accept(s);
                         break;
                 }
                 (void) server_add_client(s, cfd);
@@ -632,6 +643,45 @@ int server_set_unlink_path(Server *s, const char *path) {
         free(s->unlink_path);
         s->unlink_path = p;
         return 0;
+}
+
+bool server_socket_lost(const Server *s) {
+        struct stat st;
+
+        if (!s->unlink_path)
+                return false;
+        if (lstat(s->unlink_path, &st) < 0)
+                return errno == ENOENT || errno == ENOTDIR;
+        /* not the ctime: a chmod changes it, and the socket is still ours */
+        return !S_ISSOCK(st.st_mode) || st.st_dev != s->unlink_dev || st.st_ino != s->unlink_ino;
+}
+
+int server_replace_listener(Server *s, int listen_fd) {
+        sd_event_source *source = NULL;
+        int r;
+
+        r = fd_set_nonblock(listen_fd);
+        if (r >= 0)
+                r = sd_event_add_io(s->event, &source, listen_fd, EPOLLIN, server_on_listen, s);
+        if (r < 0) {
+                close(listen_fd);
+                return r;
+        }
+        sd_event_source_disable_unref(s->listen_source);
+        if (s->retry_timer)
+                (void) sd_event_source_set_enabled(s->retry_timer, SD_EVENT_OFF);
+        close(s->fd);
+        s->listen_source = source;
+        s->fd = listen_fd;
+        return 0;
+}
+
+uint64_t server_n_accept_failures(const Server *s) {
+        return s->n_accept_failures;
+}
+
+int server_accept_error(const Server *s) {
+        return s->accept_error;
 }
 
 void server_set_request_timeout(Server *s, uint64_t usec) {

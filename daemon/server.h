@@ -40,6 +40,17 @@ void server_freep(Server **s);
 /* The socket file server_free() removes: set it when server_listen() bound a new socket, not
  * for an activated one (systemd owns that file). NULL forgets it. */
 int server_set_unlink_path(Server *s, const char *path);
+/* True when that file is gone or is no longer our socket (deleted, its directory removed): no
+ * client can connect any more. Nothing tells us (short of inotify), so the caller looks. */
+bool server_socket_lost(const Server *s);
+/* Listens on listen_fd (taken over, closed on failure too) instead, e.g. a socket bound anew
+ * after the old file was deleted; connected clients stay. Set the unlink path again after. */
+int server_replace_listener(Server *s, int listen_fd);
+/* Out of fds (EMFILE), a connection waits in the backlog; the oldest idle client is closed to
+ * make room, or accepting pauses for 100 ms. For the caller's log: how many accept() calls
+ * failed since server_new(), and the -errno of the last one (0: none). */
+uint64_t server_n_accept_failures(const Server *s);
+int server_accept_error(const Server *s);
 /* How long a client may take to send its request line, and then to read its answer
  * (default SERVER_REQUEST_TIMEOUT_USEC; tests shorten it). */
 void server_set_request_timeout(Server *s, uint64_t usec);

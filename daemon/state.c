@@ -103,9 +103,13 @@ int state_link_update(State *s, const Link *l) {
         copy.name[sizeof(copy.name) - 1] = 0;
         copy.info_kind[sizeof(copy.info_kind) - 1] = 0;
         copy.marked = false;
+        memset(copy.ssid, 0, sizeof(copy.ssid));
+        copy.ssid_len = 0;
 
         i = link_lower_bound(s, l->ifindex);
         if (i < s->n_links && s->links[i].ifindex == l->ifindex) {
+                memcpy(copy.ssid, s->links[i].ssid, sizeof(copy.ssid));
+                copy.ssid_len = s->links[i].ssid_len;
                 changed = !link_equal(&s->links[i], &copy);
                 s->links[i] = copy;
                 return changed;
@@ -118,6 +122,23 @@ int state_link_update(State *s, const Link *l) {
         memmove(s->links + i + 1, s->links + i, (s->n_links - i) * sizeof(Link));
         s->links[i] = copy;
         s->n_links++;
+        return 1;
+}
+
+int state_link_set_ssid(State *s, int ifindex, const void *ssid, size_t len) {
+        Link *l;
+
+        if (len > LINK_SSID_MAX)
+                return -EINVAL;
+        l = state_get_link_mutable(s, ifindex);
+        if (!l)
+                return -ENOENT;
+        if (l->ssid_len == len && (len == 0 || memcmp(l->ssid, ssid, len) == 0))
+                return 0;
+        memset(l->ssid, 0, sizeof(l->ssid));
+        if (len > 0)
+                memcpy(l->ssid, ssid, len);
+        l->ssid_len = (uint8_t) len;
         return 1;
 }
 

@@ -24,6 +24,7 @@ typedef enum LinkKind {
 } LinkKind;
 
 #define LINK_INFO_KIND_MAX 24
+#define LINK_SSID_MAX 32                      /* IEEE 802.11: 0 to 32 bytes, any bytes */
 
 typedef struct Link {
         int ifindex;
@@ -34,6 +35,8 @@ typedef struct Link {
         char info_kind[LINK_INFO_KIND_MAX];   /* IFLA_INFO_KIND, "" when absent */
         bool wireless;                        /* filled in by I/O code (sysfs, nl80211) */
         bool wireless_probed;
+        char ssid[LINK_SSID_MAX + 1];         /* the Wi-Fi network (nl80211): raw bytes, then a NUL */
+        uint8_t ssid_len;                     /* 0: none (not Wi-Fi, not connected, or unknown) */
         bool marked;                          /* mark-and-sweep */
 } Link;
 
@@ -79,8 +82,11 @@ void state_freep(State **s);
 const Link *state_get_link(const State *s, int ifindex);
 Link *state_get_link_mutable(State *s, int ifindex);
 
-/* Insert or replace, keyed by ifindex (names change). Clears the mark. */
+/* Insert or replace, keyed by ifindex (names change). Clears the mark. The SSID is not rtnetlink's:
+ * a new link has none, an existing one keeps its own (state_link_set_ssid() changes it). */
 int state_link_update(State *s, const Link *l);
+/* len 0 clears it; -ENOENT when there is no such link, -EINVAL when len > LINK_SSID_MAX */
+int state_link_set_ssid(State *s, int ifindex, const void *ssid, size_t len);
 /* Removes the link and every address and route on it. */
 int state_link_remove(State *s, int ifindex);
 

@@ -209,6 +209,7 @@ install_make -n install >"$netns_tmp/install-dry-run.log" 2>&1 ||
 outside=$(grep -o "'/[^']*'" "$netns_tmp/install-dry-run.log" | tr -d "'" | sort -u | while IFS= read -r f; do
         case $f in
         "$HOME"/* | "$BUILDDIR" | "$BUILDDIR"/* | "$SRCDIR" | "$SRCDIR"/*) ;;
+        *\\*) ;;      # a sed expression of automake's man-page rules, not a path
         *) echo "$f" ;;
         esac
 done)

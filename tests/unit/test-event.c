@@ -40,8 +40,22 @@ START_TEST(test_share_url_changed) {
         ck_assert_str_eq(e.interface, "wlan1");
         ck_assert_str_eq(e.address, "10.1.2.3");
         ck_assert_uint_eq(e.port, 5173);
+        ck_assert_ptr_null(e.ssid);
+        ck_assert_uint_eq(e.ssid_len, 0);
         ck_assert_uint_eq(strlen(event_message_id(e.type)), 32);
         event_done(&e);
+
+        /* on Wi-Fi: the network's name in the message, its bytes in their own field */
+        memcpy(b.ssid, "CoffeeShop", 10);
+        b.ssid_len = 10;
+        ck_assert_int_eq(event_from_change(&c, &e), 0);
+        ck_assert_str_eq(e.message, "port 5173: share URL is now http://10.1.2.3:5173/ on wlan1 (Wi-Fi \"CoffeeShop\") "
+                                    "(was http://192.168.1.23:5173/)");
+        ck_assert_uint_eq(e.ssid_len, 10);
+        ck_assert_int_eq(memcmp(e.ssid, "CoffeeShop", 10), 0);
+        ck_assert_str_eq(e.interface, "wlan1");
+        event_done(&e);
+        ck_assert_ptr_null(e.ssid);
 
         /* only another candidate came or went: no journal line */
         c.share_changed = false;
@@ -88,6 +102,27 @@ START_TEST(test_lost_and_problems) {
         ck_assert_int_eq(e.type, EVENT_SERVER_LISTENING);
         ck_assert_str_eq(e.message, "port 5173: listening, share URL http://192.168.1.23:5173/ on wlan0");
         event_done(&e);
+
+        /* the name is shown as a JSON string: its quote escaped, the byte that is not UTF-8 replaced;
+         * the field keeps the bytes */
+        memcpy(a.ssid, "Bar \"\xff\"", 7);
+        a.ssid_len = 7;
+        ck_assert_int_eq(event_from_change(&c, &e), 0);
+        ck_assert_str_eq(e.message, "port 5173: listening, share URL http://192.168.1.23:5173/ on wlan0 "
+                                    "(Wi-Fi \"Bar \\\"\\ufffd\\\"\")");
+        ck_assert_uint_eq(e.ssid_len, 7);
+        ck_assert_int_eq(memcmp(e.ssid, "Bar \"\xff\"", 7), 0);
+        event_done(&e);
+
+        /* a server that had a problem is shareable now */
+        c = (Change) { .type = CHANGE_CHANGED, .port = 5173, .old = &none, .new = &old, .share_changed = true,
+                       .problem_changed = true };
+        ck_assert_int_eq(event_from_change(&c, &e), 0);
+        ck_assert_int_eq(e.type, EVENT_SHARE_URL_CHANGED);
+        ck_assert_str_eq(e.message, "port 5173: share URL is now http://192.168.1.23:5173/ on wlan0 "
+                                    "(Wi-Fi \"Bar \\\"\\ufffd\\\"\")");
+        ck_assert_ptr_null(e.previous_url);
+        event_done(&e);
 }
 END_TEST
 
@@ -113,6 +148,11 @@ START_TEST(test_network_and_resync) {
         ck_assert_str_eq(e.message, "network changed: default route via wlan0 (192.168.1.23)");
         ck_assert_str_eq(event_type_to_string(e.type), "network-changed");
         event_done(&e);
+        free(summary);
+        /* another Wi-Fi network with the same address is another network */
+        ck_assert_int_eq(state_link_set_ssid(s, 3, "CoffeeShop", 10), 1);
+        ck_assert_int_eq(event_network_summary(s, &summary), 0);
+        ck_assert_str_eq(summary, "default route via wlan0 (192.168.1.23) on Wi-Fi \"CoffeeShop\"");
         free(summary);
         state_free(s);
 

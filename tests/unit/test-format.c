@@ -94,12 +94,16 @@ START_TEST(test_view_json) {
         Address a1 = { .family = AF_INET6, .ifindex = 2, .prefixlen = 64, .scope = RT_SCOPE_UNIVERSE,
                        .flags = IFA_F_TEMPORARY | IFA_F_DEPRECATED };
         Address a2 = { .family = AF_INET, .ifindex = 1, .prefixlen = 8, .scope = RT_SCOPE_HOST };
+        Link wlan = { .ifindex = 3, .name = "wlan0", .arphrd = ARPHRD_ETHER, .flags = IFF_UP | IFF_LOWER_UP,
+                      .operstate = IF_OPER_UP, .wireless = true, .wireless_probed = true };
         Route r = { .family = AF_INET6, .oif = 2, .metric = 1024, .table = RT_TABLE_MAIN };
 
         ck_assert_int_eq(state_new(&s), 0);
         /* inserted out of order: the document lists interfaces by index */
+        ck_assert_int_eq(state_link_update(s, &wlan), 1);
         ck_assert_int_eq(state_link_update(s, &eth), 1);
         ck_assert_int_eq(state_link_update(s, &lo), 1);
+        ck_assert_int_eq(state_link_set_ssid(s, 3, "Caf\xc3\xa9 \"5G\"", 10), 1);
         parse(AF_INET6, "2001:db8::1", &a1.address);
         parse(AF_INET, "127.0.0.1", &a2.address);
         ck_assert_int_eq(state_address_update(s, &a1), 1);
@@ -108,12 +112,14 @@ START_TEST(test_view_json) {
         ck_assert_int_eq(format_view_json(&b, s, &v, 42, "lap\"top"), 0);
         ck_assert_str_eq(b.data,
                 "{\"version\":1,\"generation\":42,\"hostname\":\"lap\\\"top\",\"servers\":[],\"interfaces\":["
-                "{\"index\":1,\"name\":\"lo\",\"kind\":\"loopback\",\"up\":true,\"carrier\":true,"
+                "{\"index\":1,\"name\":\"lo\",\"kind\":\"loopback\",\"ssid\":null,\"up\":true,\"carrier\":true,"
                 "\"operstate\":\"unknown\",\"default_route\":false,\"addresses\":[{\"address\":\"127.0.0.1\","
                 "\"prefixlen\":8,\"family\":\"ipv4\",\"scope\":\"host\",\"flags\":[]}]},"
-                "{\"index\":2,\"name\":\"eth0\",\"kind\":\"ethernet\",\"up\":true,\"carrier\":false,"
+                "{\"index\":2,\"name\":\"eth0\",\"kind\":\"ethernet\",\"ssid\":null,\"up\":true,\"carrier\":false,"
                 "\"operstate\":\"lowerlayerdown\",\"default_route\":true,\"addresses\":[{\"address\":\"2001:db8::1\","
-                "\"prefixlen\":64,\"family\":\"ipv6\",\"scope\":\"global\",\"flags\":[\"temporary\",\"deprecated\"]}]}]}");
+                "\"prefixlen\":64,\"family\":\"ipv6\",\"scope\":\"global\",\"flags\":[\"temporary\",\"deprecated\"]}]},"
+                "{\"index\":3,\"name\":\"wlan0\",\"kind\":\"wifi\",\"ssid\":\"Caf\xc3\xa9 \\\"5G\\\"\",\"up\":true,"
+                "\"carrier\":true,\"operstate\":\"up\",\"default_route\":false,\"addresses\":[]}]}");
         strbuf_done(&b);
         state_free(s);
 }
@@ -155,6 +161,50 @@ START_TEST(test_flags) {
 }
 END_TEST
 
+START_TEST(test_ssid) {
+        static const char longest[] = "0123456789abcdefghijklmnopqrstuv";
+        StrBuf b = STRBUF_INIT;
+
+        ck_assert_int_eq(format_ssid(&b, "CoffeeShop", 10), 0);
+        ck_assert_str_eq(b.data, "\"CoffeeShop\"");
+        strbuf_reset(&b);
+        /* the length counts, not a NUL */
+        ck_assert_int_eq(format_ssid(&b, "CoffeeShop", 6), 0);
+        ck_assert_str_eq(b.data, "\"Coffee\"");
+        strbuf_reset(&b);
+        ck_assert_int_eq(format_ssid(&b, longest, 32), 0);
+        ck_assert_str_eq(b.data, "\"0123456789abcdefghijklmnopqrstuv\"");
+        strbuf_reset(&b);
+        /* quotes and backslashes escaped, UTF-8 kept, the rest (NUL too) U+FFFD, control characters \u */
+        ck_assert_int_eq(format_ssid(&b, "\"Caf\xc3\xa9\"\\\xff\xc3\x00\x01\n!", 14), 0);
+        ck_assert_str_eq(b.data, "\"\\\"Caf\xc3\xa9\\\"\\\\\\ufffd\\ufffd\\ufffd\\u0001\\n!\"");
+        strbuf_reset(&b);
+        ck_assert_int_eq(format_ssid(&b, NULL, 0), 0);
+        ck_assert_int_eq(format_ssid(&b, "x", 0), 0);
+        ck_assert_str_eq(b.data, "nullnull");
+        strbuf_reset(&b);
+        ck_assert_int_eq(format_ssid(&b, "0123456789abcdefghijklmnopqrstuvw", 33), -EINVAL);
+        ck_assert_int_eq(b.error, -EINVAL);
+        strbuf_done(&b);
+}
+END_TEST
+
+START_TEST(test_url_interface) {
+        ReachUrl u = make_url("http://192.168.1.23:5173/", AF_INET, "192.168.1.23", 3, "wlan0", LINK_KIND_WIFI,
+                              0, true, REACH_REASON_NONE);
+        StrBuf b = STRBUF_INIT;
+
+        ck_assert_int_eq(format_url_interface(&b, &u), 0);
+        ck_assert_str_eq(b.data, "wlan0");
+        strbuf_reset(&b);
+        memcpy(u.ssid, "Coffee\"Shop", 11);
+        u.ssid_len = 11;
+        ck_assert_int_eq(format_url_interface(&b, &u), 0);
+        ck_assert_str_eq(b.data, "wlan0 (Wi-Fi \"Coffee\\\"Shop\")");
+        strbuf_done(&b);
+}
+END_TEST
+
 static Suite *format_suite(void) {
         Suite *s = suite_create("format");
         TCase *tc = tcase_create("json");
@@ -164,6 +214,8 @@ static Suite *format_suite(void) {
         tcase_add_test(tc, test_view_json);
         tcase_add_test(tc, test_problem_sentences);
         tcase_add_test(tc, test_flags);
+        tcase_add_test(tc, test_ssid);
+        tcase_add_test(tc, test_url_interface);
         suite_add_tcase(s, tc);
         return s;
 }

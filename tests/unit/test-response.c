@@ -91,7 +91,7 @@ static void compute(void) {
         compute_ports(NULL, 0);
 }
 
-/* lo, and wlan0 with the default route */
+/* lo, and wlan0 on the Wi-Fi "CoffeeShop" with the default route */
 static void laptop(void) {
         Route r = { .family = AF_INET, .oif = 3, .metric = 600, .table = RT_TABLE_MAIN };
 
@@ -99,6 +99,7 @@ static void laptop(void) {
         add_addr(1, AF_INET, "127.0.0.1", 8, RT_SCOPE_HOST);
         add_addr(1, AF_INET6, "::1", 128, RT_SCOPE_HOST);
         add_link(3, "wlan0", ARPHRD_ETHER, IF_OPER_UP, true);
+        ck_assert_int_eq(state_link_set_ssid(st, 3, "CoffeeShop", 10), 1);
         add_addr(3, AF_INET, "192.168.1.23", 24, RT_SCOPE_UNIVERSE);
         add_addr(3, AF_INET6, "fe80::1", 64, RT_SCOPE_LINK);
         ck_assert_int_ge(state_route_update(st, &r), 0);
@@ -233,12 +234,12 @@ END_TEST
 START_TEST(test_status) {
         servers();
         assert_render(REQUEST_STATUS, -1,
-                      "port 5173: http://192.168.1.23:5173/ on wlan0 (node)\n"
+                      "port 5173: http://192.168.1.23:5173/ on wlan0 (Wi-Fi \"CoffeeShop\") (node)\n"
                       "port 8000 listens on 127.0.0.1 only: not reachable from other machines\n"
                       "  hint: " HINT_8000 "\n"
                       "port 9000 is bound to 10.9.9.9, which this machine no longer has\n"
                       "  hint: restart it bound to 0.0.0.0 or :: instead of 10.9.9.9 so it follows network changes\n");
-        assert_render(REQUEST_STATUS, 5173, "port 5173: http://192.168.1.23:5173/ on wlan0 (node)\n");
+        assert_render(REQUEST_STATUS, 5173, "port 5173: http://192.168.1.23:5173/ on wlan0 (Wi-Fi \"CoffeeShop\") (node)\n");
         assert_render(REQUEST_STATUS, 8000,
                       "port 8000 listens on 127.0.0.1 only: not reachable from other machines\n"
                       "  hint: " HINT_8000 "\n");
@@ -382,6 +383,13 @@ START_TEST(test_summary) {
         srv.process.pid = 0;
         ck_assert_int_eq(response_server_summary(&out, &srv), 0);
         ck_assert_str_eq(out.data, "port 8080: http://[2001:db8::5]:8080/ on eth0");
+        strbuf_reset(&out);
+        /* a name with a quote and a newline stays on its line */
+        memcpy(u.ssid, "Caf\xc3\xa9 \"5G\"\n", 11);
+        u.ssid_len = 11;
+        srv.process.pid = 1;
+        ck_assert_int_eq(response_server_summary(&out, &srv), 0);
+        ck_assert_str_eq(out.data, "port 8080: http://[2001:db8::5]:8080/ on eth0 (Wi-Fi \"Caf\xc3\xa9 \\\"5G\\\"\\n\") (hugo)");
         strbuf_reset(&out);
         u.shareable = false;
         u.reason = REACH_REASON_NO_CARRIER;
