@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netlink.h"
 #include "macro.h"
 #include "nl80211.h"
 
@@ -65,44 +66,12 @@ int nl80211_conn_fd(const Nl80211Conn *c) {
 /* One datagram from the kernel: its length; 0 when there is nothing to use in it (another
  * sender, or lost: then *lost is set); -EAGAIN when the socket is empty. */
 static ssize_t conn_recv(Nl80211Conn *c, struct mnl_socket *nl, bool *lost) {
-        struct sockaddr_nl sa;
-        struct iovec iov = { .iov_base = c->buf, .iov_len = c->size };
-        struct msghdr msg = {
-                .msg_name = &sa,
-                .msg_namelen = sizeof(sa),
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-        };
-        ssize_t n;
+        ssize_t n = netlink_recv(mnl_socket_get_fd(nl), &c->buf, &c->size, NL80211_BUFFER_MAX, MSG_DONTWAIT);
 
-        n = recvmsg(mnl_socket_get_fd(nl), &msg, MSG_DONTWAIT | MSG_TRUNC);
-        if (n < 0) {
-                if (errno == EINTR)
-                        return 0;
-                if (errno == EAGAIN || errno == EWOULDBLOCK)
-                        return -EAGAIN;
-                if (errno == ENOBUFS) {
-                        *lost = true;
-                        return 0;
-                }
-                return -errno;
-        }
-        if ((size_t) n > c->size) {
-                size_t size = c->size;
-                void *p;
-
+        if (n == -ENOBUFS || n == -EMSGSIZE) {
                 *lost = true;
-                while (size < (size_t) n && size < NL80211_BUFFER_MAX)
-                        size *= 2;
-                p = realloc(c->buf, size);
-                if (!p)
-                        return -ENOMEM;
-                c->buf = p;
-                c->size = size;
                 return 0;
         }
-        if (msg.msg_namelen != sizeof(sa) || sa.nl_pid != 0)
-                return 0;
         return n;
 }
 

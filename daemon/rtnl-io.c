@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netlink.h"
 #include "macro.h"
 #include "rtnl-io.h"
 #include "rtnl.h"
@@ -249,45 +250,13 @@ static int rtnl_conn_dump_finished(RtnlConn *c, State *s) {
 /* One datagram from the kernel: its length; 0 when there is nothing to use in it (another
  * sender, or lost: then *lost is set); -EAGAIN when the socket is empty. */
 static ssize_t rtnl_conn_recv(RtnlConn *c, bool *lost) {
-        struct sockaddr_nl sa;
-        struct iovec iov = { .iov_base = c->buf, .iov_len = c->size };
-        struct msghdr msg = {
-                .msg_name = &sa,
-                .msg_namelen = sizeof(sa),
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-        };
-        ssize_t n;
+        ssize_t n = netlink_recv(mnl_socket_get_fd(c->nl), &c->buf, &c->size, RTNL_BUFFER_MAX, MSG_DONTWAIT);
 
-        n = recvmsg(mnl_socket_get_fd(c->nl), &msg, MSG_DONTWAIT | MSG_TRUNC);
-        if (n < 0) {
-                if (errno == EINTR)
-                        return 0;
-                if (errno == EWOULDBLOCK)
-                        return -EAGAIN;
-                if (errno == ENOBUFS) {
-                        *lost = true;
-                        return 0;
-                }
-                return -errno;
-        }
-        if ((size_t) n > c->size) {
-                size_t size = c->size;
-                void *p;
-
-                /* The message is gone; a bigger buffer lets the resync read it again */
+        /* a datagram too big for the buffer is as lost as one the kernel dropped */
+        if (n == -ENOBUFS || n == -EMSGSIZE) {
                 *lost = true;
-                while (size < (size_t) n && size < RTNL_BUFFER_MAX)
-                        size *= 2;
-                p = realloc(c->buf, size);
-                if (!p)
-                        return -ENOMEM;
-                c->buf = p;
-                c->size = size;
                 return 0;
         }
-        if (msg.msg_namelen != sizeof(sa) || sa.nl_pid != 0)
-                return 0;
         return n;
 }
 

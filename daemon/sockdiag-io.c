@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include "netlink.h"
 #include "macro.h"
 #include "sockdiag.h"
 
@@ -107,38 +108,14 @@ static int listener_array_push(ListenerArray *a, const Listener *l) {
 /* Receives one datagram from the kernel. Returns its length; 0 when it was not from the kernel
  * or did not fit (then *truncated is set and the buffer is grown for the next attempt). */
 static ssize_t sockdiag_recv(SockDiag *d, bool *truncated) {
-        struct sockaddr_nl sa;
-        struct iovec iov = { .iov_base = d->buf, .iov_len = d->size };
-        struct msghdr msg = {
-                .msg_name = &sa,
-                .msg_namelen = sizeof(sa),
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-        };
-        ssize_t n;
+        ssize_t n = netlink_recv(mnl_socket_get_fd(d->nl), &d->buf, &d->size, SOCKDIAG_BUFFER_MAX, 0);
 
-        do
-                n = recvmsg(mnl_socket_get_fd(d->nl), &msg, MSG_TRUNC);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
-        if ((size_t) n > d->size) {
-                size_t size = d->size;
-                void *p;
-
+        if (n == -EMSGSIZE) {
                 *truncated = true;
-                while (size < (size_t) n && size < SOCKDIAG_BUFFER_MAX)
-                        size *= 2;
-                p = realloc(d->buf, size);
-                if (!p)
-                        return -ENOMEM;
-                d->buf = p;
-                d->size = size;
                 return 0;
         }
-        if (msg.msg_namelen != sizeof(sa) || sa.nl_pid != 0)
-                return 0;
-        return n;
+        /* the socket has a receive timeout: the kernel never left a dump unfinished that long */
+        return n == -EAGAIN ? -ETIMEDOUT : n;
 }
 
 /* Runs one dump for the family and appends what it finds. Returns 1 when the dump must be
