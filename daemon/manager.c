@@ -72,6 +72,7 @@ struct Manager {
         uint64_t resyncs;
         bool resync_pending;
         bool network_dirty;
+        bool view_stale;                      /* the state or the configuration changed since the view */
         char *network_summary;
         char *status;                         /* the last STATUS= */
         bool nl80211_tried;
@@ -328,6 +329,19 @@ static void manager_check_network(Manager *m) {
         m->network_summary = summary;
 }
 
+/* Field by field: Listener has padding */
+static bool listeners_equal(const Listener *a, size_t n_a, const Listener *b, size_t n_b) {
+        if (n_a != n_b)
+                return false;
+        for (size_t i = 0; i < n_a; i++)
+                if (a[i].family != b[i].family || a[i].port != b[i].port || a[i].uid != b[i].uid ||
+                    a[i].inode != b[i].inode || a[i].ifindex != b[i].ifindex || a[i].v6only != b[i].v6only ||
+                    a[i].socket_is_v6 != b[i].socket_is_v6 ||
+                    !inaddr_equal(a[i].family, &a[i].address, &b[i].address))
+                        return false;
+        return true;
+}
+
 /* Re-scans the listeners and recomputes the view; publishes what changed */
 static int manager_refresh(Manager *m) {
         _cleanup_free_ ProcInfo *procs = NULL;
@@ -348,6 +362,13 @@ static int manager_refresh(Manager *m) {
         r = sockdiag_scan(m->diag, &listeners, &n_listeners);
         if (r < 0)
                 return log_errno(LOG_WARNING, r, "cannot list listening sockets");
+        /* the view is a function of the state, the listeners and the configuration: when none
+         * changed, neither did the view (the common case of a query or a re-scan) */
+        if (m->view && !m->view_stale && m->procs_error == 0 &&
+            listeners_equal(m->listeners, m->n_listeners, listeners, n_listeners)) {
+                free(listeners);
+                return 0;
+        }
         free(m->listeners);
         m->listeners = listeners;
         m->n_listeners = n_listeners;
@@ -374,6 +395,7 @@ static int manager_refresh(Manager *m) {
                 reach_view_free(view);
                 return log_errno(LOG_WARNING, r, "cannot compare views");
         }
+        m->view_stale = false;
         if (n_changes == 0 && m->view) {
                 /* nothing a watcher sees; the Wi-Fi name, which STATUS= shows, may still differ */
                 reach_view_free(m->view);
@@ -458,6 +480,7 @@ static int on_nl80211(sd_event_source *s, int fd, uint32_t revents, void *userda
                 manager_close_nl80211(m, r);
         if (r != 0) {
                 m->network_dirty = true;
+                m->view_stale = true;
                 manager_schedule_publish(m);
         }
         return 0;
@@ -529,6 +552,7 @@ static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         if (r > 0 || r == -ENOBUFS || (!was_done && rtnl_conn_resync_done(m->rtnl))) {
                 manager_update_ssids(m);
                 m->network_dirty = true;
+                m->view_stale = true;
                 manager_schedule_publish(m);
         }
         return 0;
@@ -632,6 +656,7 @@ static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void
         manager_check_socket(m);
         if (manager_load_config(m, false) >= 0) {
                 log_info("reloaded %s", m->config_path ?: "the configuration");
+                m->view_stale = true;
                 (void) sd_event_source_set_time_relative(m->rescan_source, manager_rescan_usec(m));
                 (void) manager_refresh(m);
         }
@@ -727,6 +752,7 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         m->network_dirty = true;
+        m->view_stale = true;
         (void) manager_refresh(m);
         (void) sd_notify(false, "READY=1");
         return 0;

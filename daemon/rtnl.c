@@ -449,11 +449,24 @@ static bool address_exists(const State *s, int family, const union in_addr_union
         return false;
 }
 
+/* Routes are few (default routes only), addresses may be thousands: ask the routes first */
+static bool route_prefers(const State *s, int family, const union in_addr_union *a, int oif) {
+        for (size_t i = 0; i < s->n_routes; i++) {
+                const Route *rt = &s->routes[i];
+
+                if (rt->family == family && rt->has_prefsrc && (oif == 0 || rt->oif == oif) &&
+                    inaddr_equal(family, &rt->prefsrc, a))
+                        return true;
+        }
+        return false;
+}
+
 /* net/ipv6/route.c drops the preferred source from routes on the address's link, silently */
 static int clear_ipv6_prefsrc(State *s, const Address *a) {
         int n = 0;
 
-        if (address_exists(s, AF_INET6, &a->address, a->ifindex))
+        if (!route_prefers(s, AF_INET6, &a->address, a->ifindex) ||
+            address_exists(s, AF_INET6, &a->address, a->ifindex))
                 return 0;
         for (size_t i = 0; i < s->n_routes; i++) {
                 Route *rt = &s->routes[i];
@@ -488,7 +501,7 @@ static int apply_address(State *s, const struct nlmsghdr *nlh) {
 
         /* net/ipv4/fib_frontend.c, fib_del_ifaddr(): routes preferring an address that is gone
          * from the machine die, and the kernel may not say so */
-        if (!address_exists(s, AF_INET, &a.address, 0) &&
+        if (route_prefers(s, AF_INET, &a.address, 0) && !address_exists(s, AF_INET, &a.address, 0) &&
             state_routes_flush_prefsrc(s, AF_INET, &a.address) > 0)
                 changed = 1;
         if (state_link_count_addresses(s, a.ifindex, AF_INET) == 0 &&

@@ -189,7 +189,7 @@ static int sockdiag_dump_family(SockDiag *d, int family, ListenerArray *a) {
 }
 
 int sockdiag_scan(SockDiag *d, Listener **ret, size_t *ret_n) {
-        static const int families[] = { AF_INET, AF_INET6 };
+        static const int families[] = { AF_UNSPEC };
         ListenerArray a = {};
         int r = 0;
 

@@ -10,11 +10,35 @@
 
 #include "sockdiag.h"
 
+/* The kernel walks its whole listening hash table (16384 buckets here, shared by every network
+ * namespace) once per dump, however few sockets it finds. The old TCPDIAG_GETSOCK request reports
+ * both families in a single walk, at half the cost of one SOCK_DIAG_BY_FAMILY dump per family;
+ * its replies are the same inet_diag_msg with the same attributes (INET_DIAG_SKV6ONLY too). */
+static int build_request_both(void *buf, size_t size, uint32_t seq) {
+        struct nlmsghdr *nlh;
+        struct inet_diag_req *req;
+        size_t len = NLMSG_SPACE(sizeof(struct inet_diag_req));
+
+        if (size < len)
+                return -ENOBUFS;
+        memset(buf, 0, len);
+        nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = TCPDIAG_GETSOCK;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = seq;
+        req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->idiag_family = AF_INET;
+        req->idiag_states = 1U << TCP_LISTEN;
+        return (int) nlh->nlmsg_len;
+}
+
 int sockdiag_build_request(void *buf, size_t size, int family, uint32_t seq) {
         struct nlmsghdr *nlh;
         struct inet_diag_req_v2 *req;
         size_t len = NLMSG_SPACE(sizeof(struct inet_diag_req_v2));
 
+        if (family == AF_UNSPEC)
+                return build_request_both(buf, size, seq);
         if (family != AF_INET && family != AF_INET6)
                 return -EAFNOSUPPORT;
         if (size < len)
@@ -40,7 +64,7 @@ int sockdiag_parse(const struct nlmsghdr *nlh, Listener *ret) {
 
         if (nlh->nlmsg_len < NLMSG_HDRLEN)
                 return -EBADMSG;
-        if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+        if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK)
                 return -EOPNOTSUPP;
         if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct inet_diag_msg))
                 return -EBADMSG;

@@ -317,7 +317,38 @@ START_TEST(test_build_request_errors) {
         ck_assert_int_eq(sockdiag_build_request(buf, 71, AF_INET, 1), -ENOBUFS);
         ck_assert_int_eq(sockdiag_build_request(buf, 72, AF_INET, 1), 72);
         ck_assert_int_eq(sockdiag_build_request(buf, sizeof(buf), AF_UNIX, 1), -EAFNOSUPPORT);
-        ck_assert_int_eq(sockdiag_build_request(buf, sizeof(buf), AF_UNSPEC, 1), -EAFNOSUPPORT);
+}
+END_TEST
+
+/* AF_UNSPEC: the old TCPDIAG_GETSOCK request, which reports both families in one walk */
+START_TEST(test_build_request_both_families) {
+        uint8_t buf[128] __attribute__((aligned(4))), expected[76] = {};
+
+        put32(expected + 0, 76);
+        put16(expected + 4, 18);                          /* TCPDIAG_GETSOCK */
+        put16(expected + 6, 0x0001 | 0x0300);             /* NLM_F_REQUEST | NLM_F_DUMP */
+        put32(expected + 8, 0x0a0b0c0d);
+        /* inet_diag_req: the kernel ignores the family of this request and dumps both */
+        expected[16] = AF_INET;
+        put32(expected + 16 + 4 + 48, 1U << 10);          /* idiag_states: TCP_LISTEN */
+        memset(buf, 0xee, sizeof(buf));
+        ck_assert_int_eq(sockdiag_build_request(buf, sizeof(buf), AF_UNSPEC, 0x0a0b0c0d), 76);
+        ck_assert_mem_eq(buf, expected, sizeof(expected));
+        ck_assert_int_eq(sockdiag_build_request(buf, 75, AF_UNSPEC, 1), -ENOBUFS);
+}
+END_TEST
+
+START_TEST(test_parse_reply_to_the_old_request) {
+        MsgBuf b;
+        struct nlmsghdr *nlh = put_reply(&b, AF_INET6, "::", 8080, 1000, 77, 0);
+        Listener l;
+
+        nlh->nlmsg_type = 18;                             /* TCPDIAG_GETSOCK */
+        mnl_attr_put_u8(nlh, INET_DIAG_SKV6ONLY, 1);
+        ck_assert_int_eq(sockdiag_parse(nlh, &l), 0);
+        ck_assert_int_eq(l.family, AF_INET6);
+        ck_assert_uint_eq(l.port, 8080);
+        ck_assert(l.v6only);
 }
 END_TEST
 
@@ -355,6 +386,8 @@ static Suite *sockdiag_suite(void) {
         tcase_add_test(tc, test_parse_other_messages);
         tcase_add_test(tc, test_build_request);
         tcase_add_test(tc, test_build_request_errors);
+        tcase_add_test(tc, test_build_request_both_families);
+        tcase_add_test(tc, test_parse_reply_to_the_old_request);
         tcase_add_test(tc, test_build_request_parses_as_its_own_kind);
         suite_add_tcase(s, tc);
         return s;
