@@ -25,6 +25,7 @@ void log_setup(void) {
                      st.st_dev == (dev_t) dev && st.st_ino == (ino_t) ino;
 }
 
+static void log_va(int priority, int r, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 static void log_va(int priority, int r, const char *fmt, va_list ap) {
         char msg[2048];
 

@@ -40,3 +40,8 @@ ssize_t netlink_recv(int fd, void **buf, size_t *size, size_t max, int flags) {
                 return 0;
         return n;
 }
+
+bool netlink_message_fits(const struct nlmsghdr *nlh, int left) {
+        return left >= (int) sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+               nlh->nlmsg_len <= (unsigned) left;
+}

@@ -110,7 +110,7 @@ static int conn_call(Nl80211Conn *c, const void *req, size_t len, uint32_t seq, 
                         continue;
                 }
                 rem = (int) n;
-                for (nlh = c->buf; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+                for (nlh = c->buf; netlink_message_fits(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
                         /* answers to requests that timed out earlier */
                         if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
                                 continue;
@@ -259,7 +259,7 @@ int nl80211_conn_receive(Nl80211Conn *c, State *s) {
                 if (n < 0)
                         return (int) n;
                 rem = (int) n;
-                for (nlh = c->buf; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+                for (nlh = c->buf; netlink_message_fits(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
                         Nl80211Event e;
 
                         if (nl80211_parse_event(nlh, c->family, &e) < 0 || !e.ssid_changed || e.ifindex == 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netlink.h"
 #include "rtnl.h"
 
 /* Attributes of one level, by type; `end` is where the walk stopped */
@@ -611,13 +612,6 @@ static void dump_end(RtnlDump *dump, int error) {
                 dump->error = error < 0 ? error : -EPROTO;
 }
 
-/* mnl_nlmsg_ok() of libmnl 1.0.4 compares (int) nlmsg_len with the length left, so a message
- * claiming 2 GiB or more would pass as fitting */
-static bool message_fits(const struct nlmsghdr *nlh, int left) {
-        return left >= (int) sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
-                nlh->nlmsg_len <= (unsigned) left;
-}
-
 int rtnl_process_buffer(State *s, RtnlDump *dump, const void *buf, size_t len,
                         unsigned *n_malformed) {
         const struct nlmsghdr *nlh = buf;
@@ -626,7 +620,7 @@ int rtnl_process_buffer(State *s, RtnlDump *dump, const void *buf, size_t len,
         if (len > INT32_MAX)
                 return -EINVAL;
         left = (int) len;
-        for (; message_fits(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+        for (; netlink_message_fits(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
                 bool ours, reply;
                 int r;
 

@@ -148,7 +148,7 @@ static int sockdiag_dump_family(SockDiag *d, int family, ListenerArray *a) {
                         repeat = true;
 
                 rem = (int) n;
-                for (nlh = d->buf; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+                for (nlh = d->buf; netlink_message_fits(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
                         Listener l;
 
                         /* Leftovers of an earlier scan that failed half-way */

@@ -366,6 +366,29 @@ START_TEST(test_ifindex_then_address) {
 }
 END_TEST
 
+/* Found by fuzzing: the kernel takes one IPv4 address twice on a link with two prefix lengths,
+ * one of them secondary; ranked apart, the two were listed as two URLs */
+START_TEST(test_same_address_twice) {
+        const ReachServer *srv;
+
+        add_lo();
+        add_link(2, "eth0", "", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(2, AF_INET, "10.0.0.2", 24, IFA_F_PERMANENT);
+        add_addr(2, AF_INET, "10.0.0.3", 24, IFA_F_PERMANENT | IFA_F_SECONDARY);
+        add_addr(2, AF_INET, "10.0.0.3", 32, IFA_F_PERMANENT);
+        add_addr(2, AF_INET, "10.0.0.9", 32, IFA_F_PERMANENT);
+        add_listener(AF_INET, "0.0.0.0", 5000);
+        compute();
+        srv = server(5000);
+        ck_assert_uint_eq(srv->n_urls, 3);
+        ck_assert_str_eq(srv->urls[0].url, "http://10.0.0.2:5000/");
+        ck_assert_str_eq(srv->urls[1].url, "http://10.0.0.3:5000/");
+        /* the better ranked of the two stays */
+        ck_assert_uint_eq(srv->urls[1].address_flags, IFA_F_PERMANENT);
+        ck_assert_str_eq(srv->urls[2].url, "http://10.0.0.9:5000/");
+}
+END_TEST
+
 START_TEST(test_unusable_addresses) {
         Listener *l;
 
@@ -503,6 +526,7 @@ static Suite *reach_suite(void) {
         tcase_add_test(tc, test_family_order);
         tcase_add_test(tc, test_deprecated_and_temporary);
         tcase_add_test(tc, test_ifindex_then_address);
+        tcase_add_test(tc, test_same_address_twice);
         tcase_add_test(tc, test_unusable_addresses);
         tcase_add_test(tc, test_auto_selection);
         tcase_add_test(tc, test_bound_to_device);

@@ -1447,6 +1447,33 @@ START_TEST(test_process_truncated) {
 }
 END_TEST
 
+/* Found by fuzzing: mnl_nlmsg_ok() of libmnl 1.0.4 compares (int) nlmsg_len with the length
+ * left, so a message claiming 2 GiB or more passed as fitting and was read far past the buffer */
+START_TEST(test_process_huge_length) {
+        static const uint32_t lengths[] = { 0x80000000u, 0xfe00003cu, UINT32_MAX };
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+        struct nlmsghdr *nlh;
+        size_t first;
+        Buf b = {};
+
+        add_link(&b, 0, 0, 0, 2, "eth0");
+        first = b.len;
+        add_link(&b, 0, 0, 0, 3, "eth1");
+        nlh = (void *) (b.data + first);
+
+        for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+                RtnlDump dump = dump_in_flight();
+                unsigned malformed = 0;
+
+                nlh->nlmsg_len = lengths[i];
+                ck_assert_int_eq(rtnl_process_buffer(s, &dump, b.data, b.len, &malformed), -EBADMSG);
+                ck_assert_uint_eq(malformed, 0);
+                ck_assert_uint_eq(s->n_links, 1);
+                ck_assert_ptr_nonnull(state_get_link(s, 2));
+        }
+}
+END_TEST
+
 static Suite *rtnl_suite(void) {
         Suite *s = suite_create("rtnl");
         TCase *parse = tcase_create("parse");
@@ -1495,6 +1522,7 @@ static Suite *rtnl_suite(void) {
         tcase_add_test(buffer, test_process_dump_errors);
         tcase_add_test(buffer, test_process_malformed_message);
         tcase_add_test(buffer, test_process_truncated);
+        tcase_add_test(buffer, test_process_huge_length);
         suite_add_tcase(s, buffer);
         return s;
 }
