@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdbool.h>
 
@@ -76,16 +77,41 @@ int qr_render_code(StrBuf *b, const QRcode *code, QrStyle style) {
         return qr_render_modules(b, code->data, (size_t) code->width, (size_t) code->width, style);
 }
 
+/* libqrencode is loaded when a code is drawn, not at every start of reachctl: the commands run
+ * from scripts (url, wait) start faster without another library to map */
+static int qrencode_load(QRcode *(**ret_encode)(const char *, int, QRecLevel), void (**ret_free)(QRcode *)) {
+        static void *handle;
+        void *encode, *release;
+
+        if (!handle)
+                handle = dlopen(QRENCODE_SONAME, RTLD_NOW | RTLD_LOCAL);
+        if (!handle)
+                return -ELIBACC;
+        encode = dlsym(handle, "QRcode_encodeString8bit");
+        release = dlsym(handle, "QRcode_free");
+        if (!encode || !release)
+                return -ELIBBAD;
+        /* POSIX guarantees that object pointers from dlsym() convert to function pointers */
+        *(void **) ret_encode = encode;
+        *(void **) ret_free = release;
+        return 0;
+}
+
 int qr_render_text(StrBuf *b, const char *text, QrStyle style) {
+        QRcode *(*encode)(const char *, int, QRecLevel);
+        void (*release)(QRcode *);
         QRcode *code;
         int r;
 
         if (!text || !text[0])
                 return -EINVAL;
-        code = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
+        r = qrencode_load(&encode, &release);
+        if (r < 0)
+                return r;
+        code = encode(text, 0, QR_ECLEVEL_M);
         if (!code)
                 return errno == ERANGE || errno == ENOMEM ? -errno : -EINVAL;
         r = qr_render_code(b, code, style);
-        QRcode_free(code);
+        release(code);
         return r;
 }

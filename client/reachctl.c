@@ -899,6 +899,8 @@ static int print_qr(const Args *a, const char *url) {
         r = qr_render_text(&out, url, qr_style(a));
         if (r == -ERANGE)
                 r = fail(REACHCTL_EXIT_PROTOCOL, "the URL is too long for a QR code: %s", url);
+        else if (r == -ELIBACC || r == -ELIBBAD)
+                r = fail(REACHCTL_EXIT_USAGE, "cannot load %s: install Debian's libqrencode4", QRENCODE_SONAME);
         else if (r < 0)
                 r = fail(REACHCTL_EXIT_PROTOCOL, "cannot draw the QR code: %s", strerror(-r));
         else {
