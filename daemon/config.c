@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -182,17 +183,31 @@ int config_parse(const char *text, size_t len, Config *ret, ConfigError *error) 
 
 int config_load(const char *path, Config *ret, ConfigError *error) {
         _cleanup_free_ char *buf = NULL;
+        struct stat st;
         size_t len = 0;
         int fd, r = 0;
 
         *error = (ConfigError) {};
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: a FIFO put in the file's place must not hang the daemon in open() or read() */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
                 if (errno == ENOENT) {
                         *ret = (Config) {};
                         return 0;
                 }
                 return -errno;
+        }
+        if (fstat(fd, &st) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        /* a character device is allowed, so the file can be masked with a link to /dev/null */
+        if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+                close(fd);
+                if (S_ISDIR(st.st_mode))
+                        return -EISDIR;
+                return fail(error, 0, "not a regular file");
         }
         buf = malloc(CONFIG_FILE_MAX + 1);
         if (!buf) {

@@ -35,8 +35,9 @@ typedef struct ConfigError {
 void config_done(Config *c);
 /* Pure. -EINVAL with *error filled for a bad file; *ret untouched then. */
 int config_parse(const char *text, size_t len, Config *ret, ConfigError *error);
-/* Reads and parses path; a missing file is an empty config. -EINVAL (bad contents, *error filled),
- * -EFBIG, or the -errno of open/read (*error.line 0). */
+/* Reads and parses path; a missing file is an empty config. -EINVAL (bad contents, or not a regular
+ * file nor a character device such as /dev/null: *error filled), -EISDIR, -EFBIG, or the -errno of
+ * open/read (*error.line 0). Never blocks: a FIFO is refused. */
 int config_load(const char *path, Config *ret, ConfigError *error);
 /* $XDG_CONFIG_HOME/reachd/reachd.conf, else $HOME/.config/reachd/reachd.conf */
 int config_default_path(const char *xdg_config_home, const char *home, char **ret);

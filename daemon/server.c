@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,10 @@ static int client_queue(Client *c, const char *data, size_t len) {
 
         if (len == 0)
                 return 0;
+        /* Only what it left unread counts against a watcher: one change bigger than the limit
+         * (a server with thousands of addresses) must not drop a client that keeps up. */
+        if (client_queued(c) > SERVER_WATCH_QUEUE_MAX)
+                return -ENOBUFS;
         if (c->out_sent > 0) {
                 memmove(c->out.data, c->out.data + c->out_sent, client_queued(c));
                 c->out.len -= c->out_sent;
@@ -208,8 +213,6 @@ static int client_queue(Client *c, const char *data, size_t len) {
         r = client_flush(c);
         if (r < 0)
                 return r;
-        if (client_queued(c) > SERVER_WATCH_QUEUE_MAX)
-                return -ENOBUFS;
         return 0;
 }
 
@@ -387,8 +390,7 @@ static int client_discard_input(Client *c) {
         return 0;
 }
 
-static int client_on_io(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
-        Client *c = userdata;
+static void client_process(Client *c, uint32_t revents) {
         int r = 0;
 
         switch (c->state) {
@@ -411,6 +413,10 @@ static int client_on_io(sd_event_source *es, int fd, uint32_t revents, void *use
                 client_free(c);
         else if (c->state == CLIENT_ANSWERING && client_queued(c) == 0)
                 client_close(c);
+}
+
+static int client_on_io(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
+        client_process(userdata, revents);
         return 0;
 }
 
@@ -434,7 +440,7 @@ static int client_on_timeout(sd_event_source *es, uint64_t usec, void *userdata)
 }
 
 /* Takes over fd */
-static int client_new(Server *s, int fd) {
+static int client_new(Server *s, int fd, Client **ret) {
         Client *c;
         int r;
 
@@ -461,6 +467,7 @@ static int client_new(Server *s, int fd) {
                 client_free(c);
                 return r;
         }
+        *ret = c;
         return 0;
 }
 
@@ -486,10 +493,11 @@ static bool server_evict_idle(Server *s) {
 static int server_add_client(Server *s, int fd) {
         struct ucred cred;
         socklen_t len = sizeof(cred);
+        Client *c;
+        int r;
 
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred)) {
-                int r = -errno;
-
+                r = -errno;
                 close(fd);
                 return r < 0 ? r : -EIO;
         }
@@ -507,7 +515,13 @@ static int server_add_client(Server *s, int fd) {
                 reject(fd, RESPONSE_ERR_BUSY, "too many clients");
                 return -EBUSY;
         }
-        return client_new(s, fd);
+        r = client_new(s, fd, &c);
+        if (r < 0)
+                return r;
+        /* Most clients send their request with the connection: read it now, so that only
+         * clients that really sent nothing count as idle when room must be made. */
+        client_process(c, EPOLLIN);
+        return 0;
 }
 
 static int server_on_retry(sd_event_source *es, uint64_t usec, void *userdata) {
@@ -543,6 +557,12 @@ static int server_pause_accept(Server *s) {
         return sd_event_source_set_enabled(s->listen_source, SD_EVENT_OFF);
 }
 
+static bool connection_waiting(int listen_fd) {
+        struct pollfd p = { .fd = listen_fd, .events = POLLIN };
+
+        return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
 static int server_on_listen(sd_event_source *es, int fd, uint32_t revents, void *userdata) {
         Server *s = userdata;
 
@@ -556,6 +576,10 @@ static int server_on_listen(sd_event_source *es, int fd, uint32_t revents, void 
                         if (error == EINTR || error == ECONNABORTED)
                                 continue;
                         if (error == EAGAIN || error == EWOULDBLOCK)
+                                break;
+                        /* accept() takes a free fd before it looks at the queue: out of fds
+                         * with nobody waiting is no failure */
+                        if ((error == EMFILE || error == ENFILE) && !connection_waiting(s->fd))
                                 break;
                         s->n_accept_failures++;
                         s->accept_error = -error;

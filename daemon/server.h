@@ -56,8 +56,9 @@ int server_accept_error(const Server *s);
 void server_set_request_timeout(Server *s, uint64_t usec);
 
 /* Sends the changes to the watch clients (each gets only its port's when it asked for one);
- * a client with more than SERVER_WATCH_QUEUE_MAX bytes queued is dropped. A watch lasts until
- * the peer closes; a half-close (shutdown(SHUT_WR)) after the request keeps it. */
+ * a client that still has more than SERVER_WATCH_QUEUE_MAX bytes of earlier changes unread is
+ * dropped (one big change alone does not count). A watch lasts until the peer closes; a
+ * half-close (shutdown(SHUT_WR)) after the request keeps it. */
 int server_publish(Server *s, const Change *changes, size_t n_changes);
 size_t server_n_clients(const Server *s);
 size_t server_n_watchers(const Server *s);

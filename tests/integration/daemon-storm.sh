@@ -159,7 +159,7 @@ check_url_fast() {
         t0=$(now_ms)
         netns_ctl url
         ms=$(($(now_ms) - t0))
-        if [ "$NETNS_CTL_RC" = 0 ] && [ "$NETNS_CTL_OUT" = "$URL" ] && [ "$ms" -lt 1000 ]; then
+        if [ "$NETNS_CTL_RC" = 0 ] && [ "$NETNS_CTL_OUT" = "$URL" ] && [ "$ms" -lt $((1000 * ${REACHD_TEST_SLOWDOWN:-1})) ]; then
                 netns_ok "$1 (${ms} ms)"
         else
                 netns_not_ok "$1" "$(netns_ctl_detail url 0; printf '\nexpected %s within 1000 ms; took %s ms' "$URL" "$ms")"

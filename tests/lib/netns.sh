@@ -54,9 +54,10 @@ netns_untrack() {
 
 netns_cleanup() {
         for p in $netns_pids; do
-                kill "$p" 2>/dev/null || true
-                # a stopped process (kill -STOP in a test) acts on SIGTERM only once continued
+                # continue a stopped process (kill -STOP in a test) first: a SIGCONT after the
+                # SIGTERM could discard the SIGSTOP LeakSanitizer uses while the daemon exits
                 kill -CONT "$p" 2>/dev/null || true
+                kill "$p" 2>/dev/null || true
         done
         for p in $netns_pids; do
                 wait "$p" 2>/dev/null || true

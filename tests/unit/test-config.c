@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -132,6 +133,31 @@ START_TEST(test_load) {
 }
 END_TEST
 
+START_TEST(test_load_not_a_file) {
+        char dir[] = "/tmp/test-config-XXXXXX", path[64];
+        Config c = { .n_ports = 99 };
+        ConfigError e;
+
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/reachd.conf", dir);
+        /* a FIFO without a writer would block open() for ever: refused, nothing touched */
+        ck_assert_int_eq(mkfifo(path, 0600), 0);
+        ck_assert_int_eq(config_load(path, &c, &e), -EINVAL);
+        ck_assert_uint_eq(e.line, 0);
+        ck_assert_str_eq(e.message, "not a regular file");
+        ck_assert_uint_eq(c.n_ports, 99);
+        unlink(path);
+        /* masked with /dev/null: an empty config */
+        ck_assert_int_eq(symlink("/dev/null", path), 0);
+        ck_assert_int_eq(config_load(path, &c, &e), 0);
+        ck_assert_uint_eq(c.n_ports, 0);
+        ck_assert_ptr_null(c.scheme);
+        config_done(&c);
+        unlink(path);
+        rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_paths_and_merge) {
         Options o;
         Config c = { .ports = { 3000 }, .n_ports = 1, .rescan_sec = 9 };
@@ -172,6 +198,7 @@ static Suite *config_suite(void) {
         tcase_add_test(tc, test_errors);
         tcase_add_test(tc, test_limits);
         tcase_add_test(tc, test_load);
+        tcase_add_test(tc, test_load_not_a_file);
         tcase_add_test(tc, test_paths_and_merge);
         suite_add_tcase(s, tc);
         return s;

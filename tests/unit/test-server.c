@@ -1112,6 +1112,47 @@ START_TEST(test_watch_slow_reader_dropped) {
 }
 END_TEST
 
+START_TEST(test_watch_big_change) {
+        static ReachUrl urls[2000];
+        ReachServer big = srv_after;
+        Change c = change_moved;
+        StrBuf got = STRBUF_INIT;
+        char *snapshot = rendered("watch\n"), *line;
+        unsigned n;
+        int fd;
+
+        for (size_t i = 0; i < 2000; i++)
+                urls[i] = url_moved;
+        big.urls = urls;
+        big.n_urls = 2000;
+        c.new = &big;
+        line = rendered_changes("watch\n", &c, 1);
+        ck_assert_uint_gt(strlen(line), SERVER_WATCH_QUEUE_MAX);
+
+        /* a watcher that reads gets the whole line, however long */
+        fd = watch_connect("watch\n");
+        read_exactly(fd, &got, strlen(snapshot));
+        strbuf_reset(&got);
+        ck_assert_int_eq(server_publish(server, &c, 1), 0);
+        ck_assert_uint_eq(server_n_watchers(server), 1);
+        read_exactly(fd, &got, strlen(line));
+        ck_assert_str_eq(got.data, line);
+        ck_assert_uint_eq(server_n_watchers(server), 1);
+
+        /* one that stops reading is dropped once more than the limit is left unread: not at
+         * the first change it leaves unread, at the latest by the third */
+        for (n = 0; server_n_watchers(server) == 1; n++) {
+                ck_assert_uint_lt(n, 3);
+                ck_assert_int_eq(server_publish(server, &c, 1), 0);
+        }
+        ck_assert_uint_ge(n, 2);
+        close(fd);
+        strbuf_done(&got);
+        free(snapshot);
+        free(line);
+}
+END_TEST
+
 START_TEST(test_publish_without_watchers) {
         int idle = client_connect();
 
@@ -1130,6 +1171,145 @@ START_TEST(test_publish_without_watchers) {
 }
 END_TEST
 
+/* ---- the socket file, out of fds ---- */
+
+START_TEST(test_socket_lost_and_replaced) {
+        StrBuf got = STRBUF_INIT;
+        char *change = rendered_changes("watch\n", &change_moved, 1), *snapshot = rendered("watch\n");
+        struct stat st;
+        bool activated;
+        int watcher, fd = -1, f;
+
+        ck_assert(!server_socket_lost(server));
+        /* a chmod changes the ctime, not whose socket it is */
+        ck_assert_int_eq(chmod(path, 0600), 0);
+        ck_assert(!server_socket_lost(server));
+
+        watcher = watch_connect("watch\n");
+        read_exactly(watcher, &got, strlen(snapshot));
+        ck_assert_int_eq(unlink(path), 0);
+        ck_assert(server_socket_lost(server));
+
+        ck_assert_int_eq(server_listen(path, &fd, &activated), 0);
+        ck_assert(!activated);
+        ck_assert_int_eq(server_replace_listener(server, fd), 0);
+        /* still lost until told which file is ours now */
+        ck_assert(server_socket_lost(server));
+        ck_assert_int_eq(server_set_unlink_path(server, path), 0);
+        ck_assert(!server_socket_lost(server));
+        assert_answer("ping\n", "pong\n");
+
+        /* the watcher connected before keeps its stream */
+        strbuf_reset(&got);
+        ck_assert_int_eq(server_publish(server, &change_moved, 1), 0);
+        read_exactly(watcher, &got, strlen(change));
+        ck_assert_str_eq(got.data, change);
+        ck_assert_uint_eq(server_n_watchers(server), 1);
+
+        /* another file in its place */
+        ck_assert_int_eq(unlink(path), 0);
+        f = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+        ck_assert_int_ge(f, 0);
+        close(f);
+        ck_assert(server_socket_lost(server));
+        /* its directory gone */
+        ck_assert_int_eq(unlink(path), 0);
+        ck_assert_int_eq(rmdir(dir), 0);
+        ck_assert(server_socket_lost(server));
+        ck_assert_int_eq(mkdir(dir, 0700), 0);
+
+        /* freed, it leaves a file that is not its own alone */
+        ck_assert_int_eq(server_listen(path, &fd, &activated), 0);
+        server = server_free(server);
+        ck_assert_int_eq(lstat(path, &st), 0);
+        ck_assert(S_ISSOCK(st.st_mode));
+        close(fd);
+        close(watcher);
+        strbuf_done(&got);
+        free(change);
+        free(snapshot);
+}
+END_TEST
+
+START_TEST(test_socket_not_watched_without_path) {
+        ck_assert_int_eq(server_set_unlink_path(server, NULL), 0);
+        ck_assert_int_eq(unlink(path), 0);
+        ck_assert(!server_socket_lost(server));
+}
+END_TEST
+
+START_TEST(test_busy_request_waiting) {
+        int fds[SERVER_MAX_CLIENTS - 1], sent, idle;
+        char *answer;
+
+        for (size_t i = 0; i < SERVER_MAX_CLIENTS - 1; i++)
+                fds[i] = watch_connect("watch\n");
+        /* both are queued before the loop runs: the one that sent its request is no idle
+         * client, though it is the only one not watching when the other makes the server full */
+        sent = client_connect();
+        ck_assert_uint_eq(client_send(sent, "ping\n", 5), 5);
+        idle = client_connect();
+        answer = client_read_all(sent, NULL, NULL);
+        ck_assert_str_eq(answer, "pong\n");
+        free(answer);
+        PUMP_UNTIL(server_n_clients(server) == SERVER_MAX_CLIENTS);
+        close(sent);
+        close(idle);
+        for (size_t i = 0; i < SERVER_MAX_CLIENTS - 1; i++)
+                close(fds[i]);
+}
+END_TEST
+
+START_TEST(test_emfile_evicts_idle) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct rlimit old, low;
+        char *answer, *evicted;
+        bool reset;
+        int idle, fd, probe;
+
+        /* Valgrind emulates the limit by closing what the kernel accepted: the waiting
+         * connection is gone before anyone could make room for it */
+        if (under_valgrind())
+                return;
+        /* one round trip first, so the loop's timer fd exists before fds run out */
+        assert_answer("ping\n", "pong\n");
+        idle = client_connect();
+        PUMP_UNTIL(server_n_clients(server) == 1);
+        ck_assert_uint_eq(server_n_accept_failures(server), 0);
+        ck_assert_int_eq(server_accept_error(server), 0);
+
+        /* the client's socket is made while there are fds; the server has none left to accept it */
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+        probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        ck_assert_int_ge(probe, 0);
+        close(probe);
+        low = old;
+        low.rlim_cur = (rlim_t) probe;
+        ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+        strcpy(sa.sun_path, path);
+        ck_assert_int_eq(connect(fd, (struct sockaddr *) &sa, sizeof(sa)), 0);
+        ck_assert_uint_eq(client_send(fd, "ping\n", 5), 5);
+
+        /* the idle client makes room at once, as when all slots are taken */
+        evicted = client_read_all(idle, NULL, NULL);
+        answer = client_read_all(fd, NULL, &reset);
+        ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+        ck_assert_str_eq(evicted, "ERR busy too many clients: closing the oldest idle connection\n");
+        ck_assert(!reset);
+        ck_assert_str_eq(answer, "pong\n");
+        /* only the one accept() that found a connection waiting counts */
+        ck_assert_uint_eq(server_n_accept_failures(server), 1);
+        ck_assert_int_eq(server_accept_error(server), -EMFILE);
+        free(evicted);
+        free(answer);
+        close(idle);
+        close(fd);
+        assert_answer("ping\n", "pong\n");
+}
+END_TEST
+
 static Suite *server_suite(void) {
         Suite *s = suite_create("server");
         TCase *tc;
@@ -1143,6 +1323,8 @@ static Suite *server_suite(void) {
         tcase_add_test(tc, test_listen_bad_paths);
         tcase_add_test(tc, test_listen_activation);
         tcase_add_test(tc, test_free_unlinks);
+        tcase_add_test(tc, test_socket_lost_and_replaced);
+        tcase_add_test(tc, test_socket_not_watched_without_path);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("requests");
@@ -1170,6 +1352,8 @@ static Suite *server_suite(void) {
         tcase_add_test(tc, test_answer_timeout);
         tcase_add_test(tc, test_permission_denied);
         tcase_add_test(tc, test_emfile_no_spin);
+        tcase_add_test(tc, test_emfile_evicts_idle);
+        tcase_add_test(tc, test_busy_request_waiting);
         suite_add_tcase(s, tc);
 
         tc = tcase_create("watch");
@@ -1179,6 +1363,7 @@ static Suite *server_suite(void) {
         tcase_add_test(tc, test_watch_port);
         tcase_add_test(tc, test_watch_input_and_half_close);
         tcase_add_test(tc, test_watch_slow_reader_dropped);
+        tcase_add_test(tc, test_watch_big_change);
         tcase_add_test(tc, test_publish_without_watchers);
         suite_add_tcase(s, tc);
         return s;
