@@ -65,7 +65,7 @@ int format_ssid(StrBuf *b, const char *ssid, size_t len) {
 }
 
 int format_url_interface(StrBuf *b, const ReachUrl *u) {
-        strbuf_append(b, u->ifname);
+        strbuf_append_printable(b, u->ifname);
         if (u->ssid_len == 0)
                 return b->error;
         strbuf_append(b, " (Wi-Fi ");

@@ -108,9 +108,9 @@ static int render_list(StrBuf *b, const Request *req, const Snapshot *snap) {
                         const ReachUrl *u = &srv->urls[j];
                         const char *reason = reach_reason_to_string(u->reason);
 
-                        strbuf_appendf(b, "%u\t%s\t%s\t%s\t%s\n", srv->port, u->url,
-                                       u->ifindex > 0 && u->ifname[0] ? u->ifname : "-",
-                                       state_link_kind_to_string(u->kind),
+                        strbuf_appendf(b, "%u\t%s\t", srv->port, u->url);
+                        strbuf_append_printable(b, u->ifindex > 0 && u->ifname[0] ? u->ifname : "-");
+                        strbuf_appendf(b, "\t%s\t%s\n", state_link_kind_to_string(u->kind),
                                        u->shareable ? "shareable" : reason ?: "-");
                 }
         }

@@ -56,6 +56,18 @@ int strbuf_append(StrBuf *b, const char *s) {
         return strbuf_append_len(b, s, strlen(s));
 }
 
+int strbuf_append_printable(StrBuf *b, const char *s) {
+        size_t start = b->len;
+        int r = strbuf_append(b, s);
+
+        if (r < 0)
+                return r;
+        for (size_t i = start; i < b->len; i++)
+                if ((unsigned char) b->data[i] < 0x20 || b->data[i] == 0x7f)
+                        b->data[i] = '?';
+        return 0;
+}
+
 int strbuf_appendf(StrBuf *b, const char *fmt, ...) {
         va_list ap;
         int n, r;

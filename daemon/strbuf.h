@@ -20,6 +20,8 @@ void strbuf_reset(StrBuf *b);
 int strbuf_append(StrBuf *b, const char *s);
 int strbuf_append_len(StrBuf *b, const char *s, size_t len);
 int strbuf_appendf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For a terminal: control bytes (the kernel allows ESC in an interface name) become '?' */
+int strbuf_append_printable(StrBuf *b, const char *s);
 /* A JSON string literal, quotes included; NULL gives null */
 int strbuf_append_json_string(StrBuf *b, const char *s);
 /* Hands the string over; the buffer is empty afterwards */

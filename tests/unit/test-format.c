@@ -148,6 +148,18 @@ START_TEST(test_problem_sentences) {
 }
 END_TEST
 
+START_TEST(test_interface_text) {
+        ReachUrl u = make_url("http://10.0.0.1:80/", AF_INET, "10.0.0.1", 3, "ev\x1bil", LINK_KIND_WIFI,
+                              0, false, REACH_REASON_NONE);
+        StrBuf b = STRBUF_INIT;
+
+        /* the kernel allows ESC in an interface name: not on a terminal */
+        ck_assert_int_eq(format_url_interface(&b, &u), 0);
+        ck_assert_str_eq(b.data, "ev?il");
+        strbuf_done(&b);
+}
+END_TEST
+
 START_TEST(test_flags) {
         StrBuf b = STRBUF_INIT;
 
@@ -213,6 +225,7 @@ static Suite *format_suite(void) {
         tcase_add_test(tc, test_server_problem_json);
         tcase_add_test(tc, test_view_json);
         tcase_add_test(tc, test_problem_sentences);
+        tcase_add_test(tc, test_interface_text);
         tcase_add_test(tc, test_flags);
         tcase_add_test(tc, test_ssid);
         tcase_add_test(tc, test_url_interface);

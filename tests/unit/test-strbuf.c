@@ -197,6 +197,17 @@ START_TEST(test_steal) {
 END_TEST
 
 /* Nothing appended still gives a string, and an empty one */
+START_TEST(test_append_printable) {
+        StrBuf b = STRBUF_INIT;
+
+        ck_assert_int_eq(strbuf_append(&b, "if "), 0);
+        ck_assert_int_eq(strbuf_append_printable(&b, "wl\x1b[31m\x7f\x01x\xc3\xa9"), 0);
+        /* control bytes become '?', what was there before and UTF-8 stay */
+        ck_assert_str_eq(b.data, "if wl?[31m??x\xc3\xa9");
+        strbuf_done(&b);
+}
+END_TEST
+
 START_TEST(test_steal_empty) {
         StrBuf b = STRBUF_INIT;
         char *s = NULL;
@@ -375,6 +386,7 @@ static Suite *strbuf_suite(void) {
         tcase_add_test(tc, test_appendf_growth);
         tcase_add_test(tc, test_reset);
         tcase_add_test(tc, test_steal);
+        tcase_add_test(tc, test_append_printable);
         tcase_add_test(tc, test_steal_empty);
         tcase_add_test(tc, test_error_is_sticky);
         tcase_add_test(tc, test_error_on_empty_buffer);
