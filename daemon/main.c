@@ -65,9 +65,9 @@ int main(int argc, char *argv[]) {
                 help();
         else if (o.version)
                 printf("reachd %s\n", PACKAGE_VERSION);
-        else if (o.once) {
+        else if (o.once)
                 r = once_run(&o, stdout);
-        } else
+        else
                 r = run_daemon(&o);
         options_done(&o);
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
