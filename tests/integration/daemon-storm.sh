@@ -63,35 +63,7 @@ with open(tmp + "/storm2.batch", "w") as f:
     print("\n".join(lines), file=f)
 EOF
 
-# as in once-interfaces.sh: the kernel's view and reachd's, in the same shape
-ip_view() {
-        ip -j addr show | jq -S '[.[] | {
-                index: .ifindex,
-                name: .ifname,
-                operstate: (.operstate | ascii_downcase),
-                addresses: ([.addr_info[] | {
-                        address: .local,
-                        prefixlen,
-                        family: (if .family == "inet" then "ipv4" else "ipv6" end),
-                        scope
-                }] | sort)
-        }] | sort_by(.index)'
-}
-
-reachd_view() {
-        jq -S '[.interfaces[] | {
-                index,
-                name,
-                operstate,
-                addresses: ([.addresses[] | {address, prefixlen, family, scope}] | sort)
-        }]' "$netns_json"
-}
-
-ip_default_devs() {
-        { ip -j route show default; ip -6 -j route show default; } |
-                jq -s -c '[.[][] | (.dev // empty), (.nexthops // [] | .[].dev)] | unique'
-}
-
+# netns_ip_view / netns_reachd_view (tests/lib/netns.sh) compare the two views below
 # The flags we set or the kernel sets here, as ip names them; ip prints "dynamic" for an address
 # without IFA_F_PERMANENT and nothing for one with it.
 FLAGS='["secondary","nodad","tentative","deprecated","permanent","noprefixroute"]'
@@ -114,18 +86,14 @@ reachd_flags() {
         }] | sort' "$netns_json"
 }
 
-reachd_default_devs() {
-        jq -c '[.interfaces[] | select(.default_route) | .name] | sort' "$netns_json"
-}
-
 views_equal() {
-        ip_view >"$netns_tmp/ip.json"
+        netns_ip_view >"$netns_tmp/ip.json"
         ip_flags >"$netns_tmp/ipflags.json"
-        ip_default_devs >"$netns_tmp/ip-defaults.json"
+        netns_ip_default_devs >"$netns_tmp/ip-defaults.json"
         netns_daemon_json
-        reachd_view >"$netns_tmp/reachd.json"
+        netns_reachd_view >"$netns_tmp/reachd.json"
         reachd_flags >"$netns_tmp/reachdflags.json"
-        reachd_default_devs >"$netns_tmp/reachd-defaults.json"
+        netns_reachd_default_devs >"$netns_tmp/reachd-defaults.json"
         cmp -s "$netns_tmp/ip.json" "$netns_tmp/reachd.json" &&
                 cmp -s "$netns_tmp/ipflags.json" "$netns_tmp/reachdflags.json" &&
                 cmp -s "$netns_tmp/ip-defaults.json" "$netns_tmp/reachd-defaults.json"

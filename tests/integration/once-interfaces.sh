@@ -70,29 +70,6 @@ netns_wait_operstate br0 UP
 # while DAD on the up interfaces finishes, so the view below is of a settled kernel.
 netns_wait_dad
 
-ip_view() {
-        ip -j addr show | jq -S '[.[] | {
-                index: .ifindex,
-                name: .ifname,
-                operstate: (.operstate | ascii_downcase),
-                addresses: ([.addr_info[] | {
-                        address: .local,
-                        prefixlen,
-                        family: (if .family == "inet" then "ipv4" else "ipv6" end),
-                        scope
-                }] | sort)
-        }] | sort_by(.index)'
-}
-
-reachd_view() {
-        jq -S '[.interfaces[] | {
-                index,
-                name,
-                operstate,
-                addresses: ([.addresses[] | {address, prefixlen, family, scope}] | sort)
-        }]' "$netns_json"
-}
-
 # The flags we set above, as ip names them; ip prints "dynamic" for an address without
 # IFA_F_PERMANENT and nothing for one with it.
 FLAGS='["secondary","temporary","nodad","optimistic","dadfailed","deprecated","tentative","permanent","noprefixroute","mngtmpaddr","stable-privacy"]'
@@ -115,19 +92,14 @@ reachd_flags() {
         }] | sort' "$netns_json"
 }
 
-ip_default_devs() {
-        { ip -j route show default; ip -6 -j route show default; } |
-                jq -s -c '[.[][] | (.dev // empty), (.nexthops // [] | .[].dev)] | unique'
-}
-
 # Take the kernel's answer before and after reachd's, so a change in between (it should not
 # happen once DAD has settled) shows up as a retry, never as a false failure.
 tries=0
 while :; do
-        ip_view >"$netns_tmp/ip-before.json"
+        netns_ip_view >"$netns_tmp/ip-before.json"
         ip_flags >"$netns_tmp/ipflags-before.json"
         netns_once
-        ip_view >"$netns_tmp/ip.json"
+        netns_ip_view >"$netns_tmp/ip.json"
         ip_flags >"$netns_tmp/ipflags.json"
         if cmp -s "$netns_tmp/ip-before.json" "$netns_tmp/ip.json" &&
            cmp -s "$netns_tmp/ipflags-before.json" "$netns_tmp/ipflags.json"; then
@@ -137,9 +109,9 @@ while :; do
         [ "$tries" -lt 5 ] || netns_die "the kernel's addresses kept changing; cannot compare"
         sleep 1
 done
-reachd_view >"$netns_tmp/reachd.json"
+netns_reachd_view >"$netns_tmp/reachd.json"
 reachd_flags >"$netns_tmp/reachdflags.json"
-ip_default_devs >"$netns_tmp/ip-defaults.json"
+netns_ip_default_devs >"$netns_tmp/ip-defaults.json"
 
 nlinks=$(jq length "$netns_tmp/ip.json")
 [ "$nlinks" -ge $((2 * N + 2)) ] || netns_die "expected at least $((2 * N + 2)) links, ip shows $nlinks"

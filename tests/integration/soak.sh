@@ -234,44 +234,12 @@ else
 fi
 
 echo "## the final view"
-ip_view() {
-        ip -j addr show | jq -S '[.[] | {
-                index: .ifindex,
-                name: .ifname,
-                operstate: (.operstate | ascii_downcase),
-                addresses: ([.addr_info[] | {
-                        address: .local,
-                        prefixlen,
-                        family: (if .family == "inet" then "ipv4" else "ipv6" end),
-                        scope
-                }] | sort)
-        }] | sort_by(.index)'
-}
-
-reachd_view() {
-        jq -S '[.interfaces[] | {
-                index,
-                name,
-                operstate,
-                addresses: ([.addresses[] | {address, prefixlen, family, scope}] | sort)
-        }]' "$netns_json"
-}
-
-ip_default_devs() {
-        { ip -j route show default; ip -6 -j route show default; } |
-                jq -s -c '[.[][] | (.dev // empty), (.nexthops // [] | .[].dev)] | unique'
-}
-
-reachd_default_devs() {
-        jq -c '[.interfaces[] | select(.default_route) | .name] | sort' "$netns_json"
-}
-
 views_equal() {
-        ip_view >"$netns_tmp/ip.json"
-        ip_default_devs >"$netns_tmp/ip-defaults.json"
+        netns_ip_view >"$netns_tmp/ip.json"
+        netns_ip_default_devs >"$netns_tmp/ip-defaults.json"
         netns_daemon_json
-        reachd_view >"$netns_tmp/reachd.json"
-        reachd_default_devs >"$netns_tmp/reachd-defaults.json"
+        netns_reachd_view >"$netns_tmp/reachd.json"
+        netns_reachd_default_devs >"$netns_tmp/reachd-defaults.json"
         cmp -s "$netns_tmp/ip.json" "$netns_tmp/reachd.json" &&
                 cmp -s "$netns_tmp/ip-defaults.json" "$netns_tmp/reachd-defaults.json"
 }

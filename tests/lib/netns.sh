@@ -623,3 +623,37 @@ netns_finish() {
         echo "all $netns_nchecks checks passed"
         exit 0
 }
+
+# The kernel's view (ip -j) and reachd's ($netns_json), in the same shape, for exact comparison
+
+netns_ip_view() {
+        ip -j addr show | jq -S '[.[] | {
+                index: .ifindex,
+                name: .ifname,
+                operstate: (.operstate | ascii_downcase),
+                addresses: ([.addr_info[] | {
+                        address: .local,
+                        prefixlen,
+                        family: (if .family == "inet" then "ipv4" else "ipv6" end),
+                        scope
+                }] | sort)
+        }] | sort_by(.index)'
+}
+
+netns_reachd_view() {
+        jq -S '[.interfaces[] | {
+                index,
+                name,
+                operstate,
+                addresses: ([.addresses[] | {address, prefixlen, family, scope}] | sort)
+        }]' "$netns_json"
+}
+
+netns_ip_default_devs() {
+        { ip -j route show default; ip -6 -j route show default; } |
+                jq -s -c '[.[][] | (.dev // empty), (.nexthops // [] | .[].dev)] | unique'
+}
+
+netns_reachd_default_devs() {
+        jq -c '[.interfaces[] | select(.default_route) | .name] | sort' "$netns_json"
+}
