@@ -63,36 +63,18 @@ with open(tmp + "/storm2.batch", "w") as f:
     print("\n".join(lines), file=f)
 EOF
 
-# netns_ip_view / netns_reachd_view (tests/lib/netns.sh) compare the two views below
+# netns_ip_view, netns_reachd_view and the *_flags helpers (tests/lib/netns.sh) compare the views
 # The flags we set or the kernel sets here, as ip names them; ip prints "dynamic" for an address
 # without IFA_F_PERMANENT and nothing for one with it.
 FLAGS='["secondary","nodad","tentative","deprecated","permanent","noprefixroute"]'
 
-ip_flags() {
-        ip -j addr show | jq -S --argjson known "$FLAGS" '[.[] | .ifname as $n | .addr_info[] | {
-                name: $n,
-                address: .local,
-                flags: ([to_entries[] | select(.value == true) | .key]
-                        + (if .dynamic then [] else ["permanent"] end)
-                        | map(select(. as $f | $known | index([$f]))) | sort)
-        }] | sort'
-}
-
-reachd_flags() {
-        jq -S --argjson known "$FLAGS" '[.interfaces[] | .name as $n | .addresses[] | {
-                name: $n,
-                address,
-                flags: (.flags | map(select(. as $f | $known | index([$f]))) | sort)
-        }] | sort' "$netns_json"
-}
-
 views_equal() {
         netns_ip_view >"$netns_tmp/ip.json"
-        ip_flags >"$netns_tmp/ipflags.json"
+        netns_ip_flags "$FLAGS" >"$netns_tmp/ipflags.json"
         netns_ip_default_devs >"$netns_tmp/ip-defaults.json"
         netns_daemon_json
         netns_reachd_view >"$netns_tmp/reachd.json"
-        reachd_flags >"$netns_tmp/reachdflags.json"
+        netns_reachd_flags "$FLAGS" >"$netns_tmp/reachdflags.json"
         netns_reachd_default_devs >"$netns_tmp/reachd-defaults.json"
         cmp -s "$netns_tmp/ip.json" "$netns_tmp/reachd.json" &&
                 cmp -s "$netns_tmp/ipflags.json" "$netns_tmp/reachdflags.json" &&

@@ -74,33 +74,15 @@ netns_wait_dad
 # IFA_F_PERMANENT and nothing for one with it.
 FLAGS='["secondary","temporary","nodad","optimistic","dadfailed","deprecated","tentative","permanent","noprefixroute","mngtmpaddr","stable-privacy"]'
 
-ip_flags() {
-        ip -j addr show | jq -S --argjson known "$FLAGS" '[.[] | .ifname as $n | .addr_info[] | {
-                name: $n,
-                address: .local,
-                flags: ([to_entries[] | select(.value == true) | .key]
-                        + (if .dynamic then [] else ["permanent"] end)
-                        | map(select(. as $f | $known | index([$f]))) | sort)
-        }] | sort'
-}
-
-reachd_flags() {
-        jq -S --argjson known "$FLAGS" '[.interfaces[] | .name as $n | .addresses[] | {
-                name: $n,
-                address,
-                flags: (.flags | map(select(. as $f | $known | index([$f]))) | sort)
-        }] | sort' "$netns_json"
-}
-
 # Take the kernel's answer before and after reachd's, so a change in between (it should not
 # happen once DAD has settled) shows up as a retry, never as a false failure.
 tries=0
 while :; do
         netns_ip_view >"$netns_tmp/ip-before.json"
-        ip_flags >"$netns_tmp/ipflags-before.json"
+        netns_ip_flags "$FLAGS" >"$netns_tmp/ipflags-before.json"
         netns_once
         netns_ip_view >"$netns_tmp/ip.json"
-        ip_flags >"$netns_tmp/ipflags.json"
+        netns_ip_flags "$FLAGS" >"$netns_tmp/ipflags.json"
         if cmp -s "$netns_tmp/ip-before.json" "$netns_tmp/ip.json" &&
            cmp -s "$netns_tmp/ipflags-before.json" "$netns_tmp/ipflags.json"; then
                 break
@@ -110,7 +92,7 @@ while :; do
         sleep 1
 done
 netns_reachd_view >"$netns_tmp/reachd.json"
-reachd_flags >"$netns_tmp/reachdflags.json"
+netns_reachd_flags "$FLAGS" >"$netns_tmp/reachdflags.json"
 netns_ip_default_devs >"$netns_tmp/ip-defaults.json"
 
 nlinks=$(jq length "$netns_tmp/ip.json")

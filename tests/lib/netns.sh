@@ -657,3 +657,23 @@ netns_ip_default_devs() {
 netns_reachd_default_devs() {
         jq -c '[.interfaces[] | select(.default_route) | .name] | sort' "$netns_json"
 }
+
+# The address flags of both views, restricted to the JSON array of names in $1 (the flags a test
+# set); ip prints "dynamic" for an address without IFA_F_PERMANENT and nothing for one with it
+netns_ip_flags() {
+        ip -j addr show | jq -S --argjson known "$1" '[.[] | .ifname as $n | .addr_info[] | {
+                name: $n,
+                address: .local,
+                flags: ([to_entries[] | select(.value == true) | .key]
+                        + (if .dynamic then [] else ["permanent"] end)
+                        | map(select(. as $f | $known | index([$f]))) | sort)
+        }] | sort'
+}
+
+netns_reachd_flags() {
+        jq -S --argjson known "$1" '[.interfaces[] | .name as $n | .addresses[] | {
+                name: $n,
+                address,
+                flags: (.flags | map(select(. as $f | $known | index([$f]))) | sort)
+        }] | sort' "$netns_json"
+}
