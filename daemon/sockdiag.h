@@ -9,7 +9,8 @@
 
 #include "listener.h"
 
-/* Pure: one SOCK_DIAG_BY_FAMILY reply to a Listener. -EBADMSG when malformed. */
+/* Pure: one SOCK_DIAG_BY_FAMILY or TCPDIAG_GETSOCK reply to a Listener. -EBADMSG when
+ * malformed; -EOPNOTSUPP for another message type, family or socket state. */
 int sockdiag_parse(const struct nlmsghdr *nlh, Listener *ret);
 
 /* Pure: builds the request for the family into buf (at least 128 bytes); returns its length.

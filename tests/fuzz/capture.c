@@ -3,7 +3,8 @@
 /* Writes what the kernel sends, one file per datagram, as seed corpus for the harnesses. Run it
  * in a network namespace (tests/fuzz/capture.sh sets one up):
  *     capture DIR            dumps links, addresses and routes (DIR/rtnl/dump-*) and the TCP
- *                            listeners of both families (DIR/sockdiag/dump-*)
+ *                            listeners of each family and of both at once, as the scan asks
+ *                            (DIR/sockdiag/dump-*)
  *     capture --events DIR   joins the groups reachd joins, prints "ready", and writes every
  *                            datagram (DIR/rtnl/event-*) until its standard input is closed
  * The requests are the daemon's: the same flags, socket options and headers. */
@@ -131,6 +132,7 @@ static int dump_sockdiag(const char *dir) {
         } families[] = {
                 { AF_INET, "dump-inet" },
                 { AF_INET6, "dump-inet6" },
+                { AF_UNSPEC, "dump-both" },     /* the scan's request */
         };
         struct mnl_socket *nl;
         int r;
