@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "advice.h"
 #include "macro.h"
 #include "options.h"
 #ifdef HAVE_QRENCODE
@@ -121,20 +123,20 @@ static void help(void) {
                "      --timeout SECS  wait: give up after SECS seconds (decimals allowed)\n"
                "      --interface NAME\n"
                "                      qr: the best shareable URL on interface NAME instead\n"
-               "      --color[=WHEN]  qr: draw black on white with ANSI colours, readable on dark and\n"
-               "                      light terminals alike: auto (the default: when stdout is a\n"
-               "                      terminal, $NO_COLOR is unset and $TERM is not dumb), always\n"
-               "                      (--color alone), never. Without colours the light modules\n"
-               "                      are drawn as blocks, for a dark background (as qrencode -t\n"
-               "                      UTF8 does)\n"
+               "      --color[=WHEN]  qr: draw black on white with ANSI colours, readable on\n"
+               "                      dark and light terminals alike: auto (the default: when\n"
+               "                      stdout is a terminal, $NO_COLOR is unset and $TERM is not\n"
+               "                      dumb), always (--color alone), never. Without colours the\n"
+               "                      light modules are drawn as blocks, for a dark background\n"
+               "                      (as qrencode -t UTF8 does)\n"
                "      --invert        qr: no colours, and the dark modules are drawn as blocks,\n"
                "                      for a light background or paper\n"
                "  -h, --help          show this help\n"
                "      --version       show the version\n\n"
-               "Exit status: 0 success, 1 no shareable URL (the reason on stderr), 2 usage error,\n"
-               "3 reachd is not reachable, 4 reachd did not answer or answered nonsense.\n"
-               "qr exits with 1 also when NAME has no shareable URL, and with 2 when reachctl was\n"
-               "built without libqrencode.\n",
+               "Exit status: 0 success, 1 no shareable URL (the reason on stderr),\n"
+               "2 usage error, 3 reachd is not reachable, 4 reachd did not answer or answered\n"
+               "nonsense. qr exits with 1 also when NAME has no shareable URL, and with 2 when\n"
+               "reachctl was built without libqrencode.\n",
                REACHD_SOCKET_NAME, REACHD_SOCKET_NAME);
 }
 
@@ -548,6 +550,81 @@ static int handle_error_line(const char *line, size_t len) {
         return REACHCTL_EXIT_PROTOCOL;
 }
 
+/* systemctl --user start reachd can work: a user manager runs and has reachd's unit */
+static bool systemd_has_unit(void) {
+        static const char *const units[] = { "reachd.service", "reachd.socket" };
+        AdviceEnv env = {
+                .systemd_unit_path = getenv("SYSTEMD_UNIT_PATH"),
+                .home = getenv("HOME"),
+                .xdg_config_home = getenv("XDG_CONFIG_HOME"),
+                .xdg_config_dirs = getenv("XDG_CONFIG_DIRS"),
+                .xdg_runtime_dir = getenv("XDG_RUNTIME_DIR"),
+                .xdg_data_home = getenv("XDG_DATA_HOME"),
+                .xdg_data_dirs = getenv("XDG_DATA_DIRS"),
+        };
+        _cleanup_free_ char *manager = NULL;
+        UnitDirs d = {};
+        struct stat st;
+        bool found = false;
+
+        if (!env.xdg_runtime_dir || env.xdg_runtime_dir[0] != '/')
+                return false;
+        if (asprintf(&manager, "%s/systemd/private", env.xdg_runtime_dir) < 0) {
+                manager = NULL;
+                return false;
+        }
+        if (stat(manager, &st) < 0 || !S_ISSOCK(st.st_mode) || advice_unit_dirs(&env, &d) < 0)
+                return false;
+        for (size_t i = 0; i < d.n && !found; i++)
+                for (size_t j = 0; j < ELEMENTSOF(units) && !found; j++) {
+                        _cleanup_free_ char *f = NULL;
+
+                        if (asprintf(&f, "%s/%s", d.dirs[i], units[j]) < 0)
+                                f = NULL;
+                        else
+                                found = access(f, F_OK) == 0;
+                }
+        advice_unit_dirs_done(&d);
+        return found;
+}
+
+/* How to type the reachd that came with this reachctl; NULL when it cannot tell */
+static char *daemon_command(void) {
+        char exe[PATH_MAX], cwd[PATH_MAX], *candidates[2] = {}, *cmd = NULL;
+        ssize_t n;
+
+        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n <= 0)
+                return NULL;
+        exe[n] = 0;
+        if (advice_daemon_candidates(exe, candidates) < 0)
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(candidates) && !cmd; i++)
+                if (candidates[i] && access(candidates[i], X_OK) == 0 &&
+                    advice_daemon_command(candidates[i], getcwd(cwd, sizeof(cwd)), getenv("PATH"), &cmd) < 0)
+                        cmd = NULL;
+        free(candidates[0]);
+        free(candidates[1]);
+        return cmd;
+}
+
+/* The exit status, after saying how to start reachd: with systemctl where that can work, else
+ * by hand (with --socket when the user named another socket than the default) */
+static int not_running(const char *path) {
+        _cleanup_free_ char *def = NULL, *cmd = NULL;
+        bool default_path;
+
+        default_path = sockpath_default(getenv("XDG_RUNTIME_DIR"), getuid(), &def) >= 0 && strcmp(def, path) == 0;
+        if (default_path && systemd_has_unit())
+                return fail(REACHCTL_EXIT_UNREACHABLE,
+                            "reachd is not running: start it with `systemctl --user start reachd` (socket: %s)",
+                            path);
+        cmd = daemon_command();
+        return fail(REACHCTL_EXIT_UNREACHABLE,
+                    "reachd is not running (socket: %s): start `%s%s%s` in another terminal (Ctrl-C stops it)",
+                    path, cmd ?: "reachd", default_path ? "" : " --socket ", default_path ? "" : path);
+}
+
 /* 0, or the exit status after telling the user */
 static int resolve_socket(const Args *a, char **ret) {
         _cleanup_free_ char *path = NULL;
@@ -567,9 +644,7 @@ static int resolve_socket(const Args *a, char **ret) {
 
         r = sockpath_check(path, getuid());
         if (r == -ENOENT)
-                return fail(REACHCTL_EXIT_UNREACHABLE,
-                            "reachd is not running: start it with `systemctl --user start reachd` (socket: %s)",
-                            path);
+                return not_running(path);
         if (r == -EPERM || r == -ENOTDIR)
                 return fail(REACHCTL_EXIT_UNREACHABLE, "refusing %s: its directory must be a real directory "
                             "of this user, closed to others (mode 0700)", path);
@@ -590,9 +665,7 @@ static int open_request(const char *path, const char *request, int *ret_fd) {
                 break;
         case -ENOENT:
         case -ECONNREFUSED:
-                return fail(REACHCTL_EXIT_UNREACHABLE,
-                            "reachd is not running: start it with `systemctl --user start reachd` (socket: %s)",
-                            path);
+                return not_running(path);
         case -EACCES:
         case -EPERM:
                 return fail(REACHCTL_EXIT_UNREACHABLE, "permission denied on reachd's socket %s", path);
@@ -1070,10 +1143,26 @@ static void print_watch_human(const WatchLine *w) {
         putchar('\n');
 }
 
+/* wait --timeout ran out: which port, how long, and why, from the last line about it */
+static int wait_expired(const Args *a, const WatchLine *last) {
+        const char *unit = strcmp(a->timeout_text, "1") == 0 ? "second" : "seconds";
+
+        if (last->has_port)
+                return fail(REACHCTL_EXIT_NO_URL, "port %u has no share URL after %s %s (%s): %s", last->port,
+                            a->timeout_text, unit, last->problem ?: "no problem named",
+                            last->hint ?: "`reachctl status` tells more");
+        if (a->has_port)
+                return fail(REACHCTL_EXIT_NO_URL, "port %u has no share URL after %s %s: nothing listens on it; "
+                            "start the dev server, bound to 0.0.0.0", a->port, a->timeout_text, unit);
+        return fail(REACHCTL_EXIT_NO_URL, "no share URL after %s %s: no dev server listens; start one, "
+                    "bound to 0.0.0.0", a->timeout_text, unit);
+}
+
 /* watch and wait: the stream of server objects until the daemon goes away or wait has its URL */
 static int run_watch(const Args *a, const char *path) {
         _cleanup_free_ char *request = NULL;
         LineReader lr = { .fd = -1, .buf = STRBUF_INIT };
+        WatchLine last = {};
         usec_t deadline = a->command == COMMAND_WAIT ? deadline_after(a->timeout) : USEC_INFINITY;
         int r;
 
@@ -1096,7 +1185,7 @@ static int run_watch(const Args *a, const char *path) {
 
                 r = line_reader_next(&lr, deadline, &line, &len);
                 if (r == -ETIMEDOUT && a->command == COMMAND_WAIT) {
-                        r = fail(REACHCTL_EXIT_NO_URL, "no share URL after %s seconds", a->timeout_text);
+                        r = wait_expired(a, &last);
                         break;
                 }
                 if (r < 0) {
@@ -1118,14 +1207,22 @@ static int run_watch(const Args *a, const char *path) {
 
                 if (a->command == COMMAND_WAIT) {
                         /* a removed server's object still carries its last URL */
-                        bool found = w.share_url && !(w.event && strcmp(w.event, "removed") == 0);
+                        bool removed = w.event && strcmp(w.event, "removed") == 0;
+                        bool found = w.share_url && !removed;
+
+                        /* what to say should the time run out: the last word on the server */
+                        watchline_done(&last);
+                        if (!removed) {
+                                last = w;
+                                w = (WatchLine) {};
+                        }
 
                         if (found) {
                                 if (a->json) {
                                         fwrite(line, 1, len, stdout);
                                         putchar('\n');
                                 } else
-                                        printf("%s\n", w.share_url);
+                                        printf("%s\n", last.share_url);
                         }
                         watchline_done(&w);
                         if (found) {
@@ -1149,6 +1246,7 @@ static int run_watch(const Args *a, const char *path) {
         }
         close(lr.fd);
         strbuf_done(&lr.buf);
+        watchline_done(&last);
         return r;
 }
 

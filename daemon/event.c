@@ -21,6 +21,7 @@ static const struct {
         [EVENT_BOUND_ADDRESS_GONE] = { "bound-address-gone", REACHD_MESSAGE_ID_BOUND_ADDRESS_GONE },
         [EVENT_NETWORK_CHANGED] = { "network-changed", REACHD_MESSAGE_ID_NETWORK_CHANGED },
         [EVENT_RESYNC] = { "resync", REACHD_MESSAGE_ID_RESYNC },
+        [EVENT_SERVER_UNWATCHED] = { "server-unwatched", REACHD_MESSAGE_ID_SERVER_UNWATCHED },
 };
 
 const char *event_type_to_string(EventType t) {
@@ -188,5 +189,17 @@ int event_resync(uint64_t overflows, uint64_t resyncs, Event *ret) {
                        "(%llu full re-read%s so far)",
                        (unsigned long long) overflows, overflows == 1 ? "" : "s",
                        (unsigned long long) resyncs, resyncs == 1 ? "" : "s");
+        return event_finish(&e, &b, ret);
+}
+
+int event_unwatched(const Change *c, bool listening, Event *ret) {
+        const ReachUrl *was = c->old ? reach_server_share(c->old) : NULL;
+        StrBuf b = STRBUF_INIT;
+        Event e = { .type = EVENT_SERVER_UNWATCHED, .priority = LOG_INFO, .port = c->port };
+
+        if (was)
+                e.previous_url = was->url;
+        strbuf_appendf(&b, "port %u: no longer watched (the configuration does not name it any more)%s",
+                       c->port, listening ? "; the server still runs" : "");
         return event_finish(&e, &b, ret);
 }

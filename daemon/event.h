@@ -4,6 +4,7 @@
 /* What the journal is told: one event per change of what we publish (never one per netlink
  * message). Pure: from changes and state to events; log.c writes them. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ typedef enum EventType {
         EVENT_BOUND_ADDRESS_GONE,
         EVENT_NETWORK_CHANGED,
         EVENT_RESYNC,
+        EVENT_SERVER_UNWATCHED,
         _EVENT_TYPE_MAX,
 } EventType;
 
@@ -48,4 +50,7 @@ int event_from_change(const Change *c, Event *ret);
 int event_network_summary(const State *s, char **ret);
 int event_network_changed(const char *summary, Event *ret);
 int event_resync(uint64_t overflows, uint64_t resyncs, Event *ret);
+/* A server gone from the view because a reload dropped its port from the configuration, not
+ * because it stopped (the caller knows: listening tells whether something still listens there) */
+int event_unwatched(const Change *c, bool listening, Event *ret);
 void event_done(Event *e);

@@ -303,10 +303,23 @@ static void manager_update_status(Manager *m) {
         m->status = text;
 }
 
-static void manager_log_change(const Change *c) {
+static bool manager_port_listening(const Manager *m, uint16_t port) {
+        for (size_t i = 0; i < m->n_listeners; i++)
+                if (m->listeners[i].port == port)
+                        return true;
+        return false;
+}
+
+static void manager_log_change(const Manager *m, const Change *c) {
+        bool listening = c->type == CHANGE_REMOVED && manager_port_listening(m, c->port);
         Event e;
 
-        if (event_from_change(c, &e) < 0)
+        /* gone from the view while still listening, or a watched port that never listened:
+         * only the configuration can have dropped it */
+        if (c->type == CHANGE_REMOVED && (listening || !c->old->listening)) {
+                if (event_unwatched(c, listening, &e) < 0)
+                        return;
+        } else if (event_from_change(c, &e) < 0)
                 return;
         log_event(&e);
         event_done(&e);
@@ -407,7 +420,7 @@ static int manager_refresh(Manager *m) {
         if (m->server)
                 (void) server_publish(m->server, changes, n_changes);
         for (size_t i = 0; i < n_changes; i++)
-                manager_log_change(&changes[i]);
+                manager_log_change(m, &changes[i]);
         /* the changes point into both views: free the old one only now */
         reach_view_free(m->view);
         m->view = view;
@@ -664,6 +677,33 @@ static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void
         return 0;
 }
 
+/* Says who holds the socket path: most often a reachd started earlier */
+static int manager_socket_taken(const char *path) {
+        ProcInfo p = {};
+        pid_t pid = 0;
+        int r;
+
+        r = server_socket_peer(path, &pid);
+        if (r == -ENOTSOCK || (r < 0 && r != -ECONNREFUSED))
+                log_error("cannot listen on %s: a file that is not a socket is in the way; remove it, "
+                          "or give reachd another socket with --socket PATH", path);
+        else if (pid > 0 && procinfo_read("/proc", pid, &p) >= 0 && strcmp(p.name, "systemd") == 0)
+                log_error("cannot listen on %s: systemd (PID %d) listens there for reachd.socket and starts "
+                          "reachd on the first query; to run this one instead, `systemctl --user stop "
+                          "reachd.socket` first", path, (int) pid);
+        else if (pid > 0 && p.name[0] && strcmp(p.name, "reachd") != 0)
+                log_error("cannot listen on %s: %s (PID %d) listens there already; stop it, or give "
+                          "reachd another socket with --socket PATH", path, p.name, (int) pid);
+        else if (pid > 0)
+                log_error("another reachd (PID %d) is already running on %s: use that one (reachctl "
+                          "url), or stop it first (kill %d)", (int) pid, path, (int) pid);
+        else
+                log_error("another reachd is already running on %s: use that one (reachctl url), or "
+                          "stop it first", path);
+        procinfo_done(&p);
+        return -EADDRINUSE;
+}
+
 static int manager_open_socket(Manager *m) {
         bool activated = false;
         int fd = -1, r;
@@ -681,6 +721,8 @@ static int manager_open_socket(Manager *m) {
         if (r < 0)
                 return log_errno(LOG_ERR, r, "refusing the socket directory of %s", m->socket_path);
         r = server_listen(m->socket_path, &fd, &activated);
+        if (r == -EADDRINUSE)
+                return manager_socket_taken(m->socket_path);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot listen on %s", m->socket_path);
         r = server_new(m->event, fd, m->uid, on_snapshot, m, &m->server);

@@ -273,3 +273,18 @@ cleanup:
                 }
         return r;
 }
+
+int procinfo_read(const char *proc_root, pid_t pid, ProcInfo *ret) {
+        ProcInfo p;
+        int fd, r;
+
+        fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        r = read_process(fd, pid, &p);
+        close(fd);
+        if (r < 0)
+                return r;
+        *ret = p;
+        return 0;
+}

@@ -19,3 +19,5 @@ int procinfo_parse_stat_start_time(const char *stat, uint64_t *ret_start_time);
 /* Scans /proc (below proc_root, normally "/proc") once for the owners of the given inodes.
  * ret[i] describes inodes[i]; pid 0 when no process we can see owns it. */
 int procinfo_lookup(const char *proc_root, const uint64_t *inodes, size_t n, ProcInfo *ret);
+/* One process (inode 0): -ENOENT and friends when it is gone or hidden */
+int procinfo_read(const char *proc_root, pid_t pid, ProcInfo *ret);

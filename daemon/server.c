@@ -758,20 +758,44 @@ static int bind_private(int fd, const struct sockaddr_un *sa) {
         return 0;
 }
 
-/* Only a socket nobody listens on is ours to replace: a live daemon keeps its socket. */
-static int remove_stale_socket(const struct sockaddr_un *sa) {
+int server_socket_peer(const char *path, pid_t *ret_pid) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct ucred cred = {};
+        socklen_t len = sizeof(cred);
         struct stat st;
         int fd, r;
 
-        if (lstat(sa->sun_path, &st) < 0)
-                return errno == ENOENT ? 0 : -errno;
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        strcpy(sa.sun_path, path);
+        if (lstat(path, &st) < 0)
+                return -errno;
         if (!S_ISSOCK(st.st_mode))
-                return -EADDRINUSE;
+                return -ENOTSOCK;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        r = connect(fd, (const struct sockaddr *) sa, sizeof(*sa)) < 0 ? -errno : 0;
+        r = connect(fd, (const struct sockaddr *) &sa, sizeof(sa)) < 0 ? -errno : 0;
+        /* a full backlog (EAGAIN) still means someone listens, only we cannot tell who */
+        if (r == -EAGAIN)
+                r = 0;
+        else if (r >= 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+                cred.pid = 0;
         close(fd);
+        if (r < 0)
+                return r;
+        *ret_pid = cred.pid;
+        return 0;
+}
+
+/* Only a socket nobody listens on is ours to replace: a live daemon keeps its socket. */
+static int remove_stale_socket(const struct sockaddr_un *sa) {
+        pid_t pid;
+        int r;
+
+        r = server_socket_peer(sa->sun_path, &pid);
+        if (r == -ENOENT)
+                return 0;
         if (r != -ECONNREFUSED)
                 return -EADDRINUSE;
         if (unlink(sa->sun_path) < 0 && errno != ENOENT)

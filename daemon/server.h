@@ -28,6 +28,10 @@ typedef int (*server_snapshot_fn)(void *userdata, bool refresh, Snapshot *ret);
  * else a new one bound at path (a stale socket file there is replaced; mode 0600).
  * *ret_activated tells which; the fd is non-blocking and close-on-exec. */
 int server_listen(const char *path, int *ret_fd, bool *ret_activated);
+/* Who listens on the socket file at path: 0 with the pid of the process that listens (0 when the
+ * kernel cannot tell); -ECONNREFUSED when nobody does, -ENOTSOCK for a file that is no socket,
+ * -ENOENT when there is none. */
+int server_socket_peer(const char *path, pid_t *ret_pid);
 
 /* Takes over listen_fd (closed on failure too). Peers whose uid is neither uid nor 0 get
  * ERR permission-denied. */

@@ -78,6 +78,17 @@ check_list() {
         done <"$5"
 }
 
+# check_width WHAT FILE: FILE (a rendered page, a --help) fits an 80-column terminal
+check_width() {
+        width=$(LC_ALL=C.UTF-8 wc -L <"$2")
+        if [ "$width" -le 80 ]; then
+                netns_ok "$1 fits in 80 columns"
+        else
+                netns_not_ok "$1 fits in 80 columns" "it is $width columns wide; the longest lines:
+$(awk 'length > 80' "$2")"
+        fi
+}
+
 echo "## man --warnings"
 for page in reachd.8 reachctl.1; do
         rc=0
@@ -90,17 +101,12 @@ for page in reachd.8 reachctl.1; do
 $(cat "$tmp/$page.err")"
         fi
         # examples (.EX) are not filled: one too long runs past the edge of the terminal
-        width=$(LC_ALL=C.UTF-8 wc -L <"$tmp/$page.txt")
-        if [ "$width" -le 80 ]; then
-                netns_ok "$page fits in 80 columns"
-        else
-                netns_not_ok "$page fits in 80 columns" "it is $width columns wide; the longest lines:
-$(awk 'length > 80' "$tmp/$page.txt")"
-        fi
+        check_width "$page" "$tmp/$page.txt"
 done
 
 echo "## reachd --help"
 "$REACHD" --help >"$tmp/reachd.help" || netns_die "reachd --help failed"
+check_width "reachd --help" "$tmp/reachd.help"
 # the option column of the lines that start with an option: "-p, --port PORT", "--once"
 options_of() {
         grep -E '^ {1,6}-' "$1" | sed -E 's/^ +//; s/  .*//' | grep -oE '(^|[ ,])--?[A-Za-z][A-Za-z0-9-]*' |
@@ -111,6 +117,7 @@ check_list reachd.8 OPTIONS option any "$tmp/reachd.options"
 
 echo "## reachctl --help"
 "$REACHCTL" --help >"$tmp/reachctl.help" || netns_die "reachctl --help failed"
+check_width "reachctl --help" "$tmp/reachctl.help"
 options_of "$tmp/reachctl.help" >"$tmp/reachctl.options"
 check_list reachctl.1 OPTIONS option any "$tmp/reachctl.options"
 sed -n '/^Commands:/,/^$/p' "$tmp/reachctl.help" | sed -nE 's/^  ([a-z]+).*/\1/p' >"$tmp/reachctl.commands"

@@ -163,6 +163,32 @@ START_TEST(test_network_and_resync) {
 }
 END_TEST
 
+START_TEST(test_unwatched) {
+        ReachUrl a = url("http://192.168.1.23:3000/", "192.168.1.23", 3, "wlan0");
+        ReachServer old = { .port = 3000, .listening = true, .urls = &a, .n_urls = 1 };
+        Change c = { .type = CHANGE_REMOVED, .port = 3000, .old = &old };
+        Event e;
+
+        /* a reload dropped the port: the server runs on, so not "server stopped" */
+        ck_assert_int_eq(event_unwatched(&c, true, &e), 0);
+        ck_assert_int_eq(e.type, EVENT_SERVER_UNWATCHED);
+        ck_assert_str_eq(event_type_to_string(e.type), "server-unwatched");
+        ck_assert_uint_eq(strlen(event_message_id(e.type)), 32);
+        ck_assert_int_eq(e.priority, LOG_INFO);
+        ck_assert_uint_eq(e.port, 3000);
+        ck_assert_str_eq(e.previous_url, "http://192.168.1.23:3000/");
+        ck_assert_str_eq(e.message, "port 3000: no longer watched (the configuration does not name it any more); "
+                                    "the server still runs");
+        event_done(&e);
+
+        old = (ReachServer) { .port = 3000, .problem = REACH_PROBLEM_NOT_LISTENING };
+        ck_assert_int_eq(event_unwatched(&c, false, &e), 0);
+        ck_assert_ptr_null(e.previous_url);
+        ck_assert_str_eq(e.message, "port 3000: no longer watched (the configuration does not name it any more)");
+        event_done(&e);
+}
+END_TEST
+
 static Suite *event_suite(void) {
         Suite *s = suite_create("event");
         TCase *tc = tcase_create("events");
@@ -170,6 +196,7 @@ static Suite *event_suite(void) {
         tcase_add_test(tc, test_share_url_changed);
         tcase_add_test(tc, test_lost_and_problems);
         tcase_add_test(tc, test_network_and_resync);
+        tcase_add_test(tc, test_unwatched);
         suite_add_tcase(s, tc);
         return s;
 }
