@@ -28,6 +28,7 @@
 #include "reachd/protocol.h"
 #include "sockpath.h"
 #include "strbuf.h"
+#include "mirror.h"
 #include "watchline.h"
 
 typedef uint64_t usec_t;
@@ -81,6 +82,7 @@ typedef struct Args {
         const char *timeout_text;       /* as given, for the message when it expires */
         usec_t timeout;                 /* USEC_INFINITY: none */
         const char *interface;          /* qr: NULL for the share URL */
+        const char *audience;           /* url, qr: "lan" (NULL), "vpn" or "host" */
         ColorMode color;
         bool color_given;
         bool invert;
@@ -93,6 +95,8 @@ static const char *const no_url_codes[] = {
         "not-listening",
         "loopback-only",
         "bound-address-gone",
+        "bound-link-down",
+        "family-mismatch",
         "no-network",
         "no-server",
 };
@@ -121,6 +125,9 @@ static void help(void) {
                "      --json          url, list, status: print the whole view as JSON instead;\n"
                "                      watch: the JSON lines; wait: the JSON line of the server\n"
                "      --timeout SECS  wait: give up after SECS seconds (decimals allowed)\n"
+               "      --audience WHO  url, qr: the best URL for WHO: lan (the default: machines on\n"
+               "                      the local network), vpn (peers over a VPN tunnel) or host\n"
+               "                      (containers and VMs on this machine)\n"
                "      --interface NAME\n"
                "                      qr: the best shareable URL on interface NAME instead\n"
                "      --color[=WHEN]  qr: draw black on white with ANSI colours, readable on\n"
@@ -240,6 +247,7 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                 ARG_INTERFACE,
                 ARG_COLOR,
                 ARG_INVERT,
+                ARG_AUDIENCE,
         };
         static const struct option long_options[] = {
                 { "help", no_argument, NULL, 'h' },
@@ -250,6 +258,7 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                 { "interface", required_argument, NULL, ARG_INTERFACE },
                 { "color", optional_argument, NULL, ARG_COLOR },
                 { "invert", no_argument, NULL, ARG_INVERT },
+                { "audience", required_argument, NULL, ARG_AUDIENCE },
                 {}
         };
         Args a = { .command = COMMAND_URL, .timeout = USEC_INFINITY };
@@ -292,6 +301,11 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                 case ARG_INVERT:
                         a.invert = true;
                         break;
+                case ARG_AUDIENCE:
+                        if (strcmp(optarg, "lan") != 0 && strcmp(optarg, "vpn") != 0 && strcmp(optarg, "host") != 0)
+                                return usage_error("invalid audience '%s': expected lan, vpn or host", optarg);
+                        a.audience = optarg;
+                        break;
                 case ':':
                         return usage_error("option '%s' needs an argument", argv[optind - 1]);
                 case '?':
@@ -326,6 +340,10 @@ static int parse_args(int argc, char *argv[], Args *ret) {
                 return usage_error("--timeout is only for wait");
         if (a.interface && a.command != COMMAND_QR)
                 return usage_error("--interface is only for qr; list shows the URLs of every interface");
+        if (a.audience && a.command != COMMAND_URL && a.command != COMMAND_QR)
+                return usage_error("--audience is only for url and qr");
+        if (a.audience && a.interface)
+                return usage_error("--audience and --interface both choose the URL: give one");
         if ((a.color_given || a.invert) && a.command != COMMAND_QR)
                 return usage_error("--%s is only for qr", a.invert ? "invert" : "color");
         if (a.json && a.command == COMMAND_QR)
@@ -877,6 +895,21 @@ static int fetch_answer(const char *path, const char *request, StrBuf *answer) {
 
 /* url, list, status, json: one request, the whole answer up to the daemon's close; returns the
  * exit status, as run_watch() does */
+/* "url", "url 5173", "url vpn 5173" */
+static int build_url_request(const Args *a, char **ret) {
+        char port[sizeof(" 65535")] = "";
+        int r;
+
+        if (a->has_port)
+                snprintf(port, sizeof(port), " %u", a->port);
+        r = asprintf(ret, "url%s%s%s\n", a->audience ? " " : "", a->audience ?: "", port);
+        if (r < 0) {
+                *ret = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 static int run_query(const Args *a, const char *path) {
         _cleanup_free_ char *request = NULL;
         StrBuf answer = STRBUF_INIT;
@@ -885,6 +918,8 @@ static int run_query(const Args *a, const char *path) {
 
         if (json)
                 r = asprintf(&request, "json\n");
+        else if (a->command == COMMAND_URL)
+                r = build_url_request(a, &request);
         else if (a->has_port)
                 r = asprintf(&request, "%s %u\n", command_names[a->command], a->port);
         else
@@ -1030,12 +1065,8 @@ static int qr_once(const Args *a, const char *path) {
         size_t n_lines;
         int r;
 
-        if (a->has_port)
-                r = asprintf(&url_request, "url %u\n", a->port);
-        else
-                r = asprintf(&url_request, "url\n");
+        r = build_url_request(a, &url_request);
         if (r < 0) {
-                url_request = NULL;
                 r = fail(REACHCTL_EXIT_PROTOCOL, "out of memory");
                 goto finish;
         }
@@ -1158,11 +1189,28 @@ static int wait_expired(const Args *a, const WatchLine *last) {
                     "bound to 0.0.0.0", a->timeout_text, unit);
 }
 
+/* wait's answer: the share URL, or with --json the server's line */
+static int print_wait_answer(const Args *a, const MirrorServer *s) {
+        WatchLine w;
+
+        if (a->json) {
+                fwrite(s->line, 1, s->len, stdout);
+                putchar('\n');
+                return finish_output();
+        }
+        if (watchline_parse(s->line, s->len, &w) < 0)
+                return fail(REACHCTL_EXIT_PROTOCOL, "reachd sent a watch line that is not JSON");
+        printf("%s\n", w.share_url);
+        watchline_done(&w);
+        return finish_output();
+}
+
 /* watch and wait: the stream of server objects until the daemon goes away or wait has its URL */
 static int run_watch(const Args *a, const char *path) {
         _cleanup_free_ char *request = NULL;
         LineReader lr = { .fd = -1, .buf = STRBUF_INIT };
         WatchLine last = {};
+        Mirror mirror = {};
         usec_t deadline = a->command == COMMAND_WAIT ? deadline_after(a->timeout) : USEC_INFINITY;
         int r;
 
@@ -1206,27 +1254,25 @@ static int run_watch(const Args *a, const char *path) {
                 }
 
                 if (a->command == COMMAND_WAIT) {
-                        /* a removed server's object still carries its last URL */
+                        const MirrorServer *found;
                         bool removed = w.event && strcmp(w.event, "removed") == 0;
-                        bool found = w.share_url && !removed;
 
-                        /* what to say should the time run out: the last word on the server */
-                        watchline_done(&last);
-                        if (!removed) {
+                        /* the server `url` answers for, as the daemon marks it */
+                        r = mirror_update(&mirror, &w, line, len);
+                        /* what to say should the time run out: the last word on that server */
+                        if (!removed && (a->has_port || w.is_default)) {
+                                watchline_done(&last);
                                 last = w;
                                 w = (WatchLine) {};
                         }
-
-                        if (found) {
-                                if (a->json) {
-                                        fwrite(line, 1, len, stdout);
-                                        putchar('\n');
-                                } else
-                                        printf("%s\n", last.share_url);
-                        }
                         watchline_done(&w);
-                        if (found) {
-                                r = finish_output();
+                        if (r < 0) {
+                                r = fail(REACHCTL_EXIT_PROTOCOL, "out of memory");
+                                break;
+                        }
+                        found = a->has_port ? mirror_find_port(&mirror, a->port) : mirror_default_shared(&mirror);
+                        if (found && found->has_share_url) {
+                                r = print_wait_answer(a, found);
                                 break;
                         }
                         continue;
@@ -1247,6 +1293,7 @@ static int run_watch(const Args *a, const char *path) {
         close(lr.fd);
         strbuf_done(&lr.buf);
         watchline_done(&last);
+        mirror_done(&mirror);
         return r;
 }
 

@@ -259,6 +259,7 @@ enum {
         FIELD_PROBLEM,
         FIELD_HINT,
         FIELD_PORT,
+        FIELD_DEFAULT,
         _FIELD_MAX,
 };
 
@@ -276,6 +277,17 @@ static int parse_string_field(Cursor *c, char **field) {
                 r = strbuf_steal(&b, field);
         strbuf_done(&b);
         return r;
+}
+
+/* true, false or null (false) */
+static int parse_bool_field(Cursor *c, bool *field) {
+        if (eat_word(c, "null"))
+                return 0;
+        if (eat_word(c, "true")) {
+                *field = true;
+                return 0;
+        }
+        return eat_word(c, "false") ? 0 : -EBADMSG;
 }
 
 /* An integer 1..65535 or null */
@@ -312,6 +324,7 @@ static int field_from_key(const char *key) {
                 [FIELD_PROBLEM] = "problem",
                 [FIELD_HINT] = "hint",
                 [FIELD_PORT] = "port",
+                [FIELD_DEFAULT] = "default",
         };
 
         for (int i = 0; i < _FIELD_MAX; i++)
@@ -357,6 +370,9 @@ static int parse_member(Cursor *c, WatchLine *w, bool seen[static _FIELD_MAX]) {
                 break;
         case FIELD_PORT:
                 r = parse_port_field(c, w);
+                break;
+        case FIELD_DEFAULT:
+                r = parse_bool_field(c, &w->is_default);
                 break;
         }
 cleanup:

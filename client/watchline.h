@@ -16,6 +16,7 @@ typedef struct WatchLine {
         char *hint;
         bool has_port;
         uint16_t port;
+        bool is_default;                /* "default": the server `url` answers for without a port */
 } WatchLine;
 
 /* line: one JSON object (a trailing newline is allowed). Errors: -EBADMSG when it is not JSON,

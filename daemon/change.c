@@ -21,7 +21,7 @@ const char *change_type_to_string(ChangeType t) {
 
 static bool url_equal(const ReachUrl *a, const ReachUrl *b) {
         return strcmp(a->url, b->url) == 0 && a->ifindex == b->ifindex && strcmp(a->ifname, b->ifname) == 0 &&
-               a->kind == b->kind && a->address_flags == b->address_flags &&
+               a->kind == b->kind && a->audience == b->audience && a->address_flags == b->address_flags &&
                a->default_route == b->default_route && a->shareable == b->shareable && a->reason == b->reason;
 }
 
@@ -83,7 +83,10 @@ int change_compute(const ReachView *old, const ReachView *new, Change **ret, siz
                                      .urls_changed = !urls_equal(a, b),
                                      .problem_changed = a->problem != b->problem };
 
-                        if (c.share_changed || c.urls_changed || c.problem_changed || a->listening != b->listening)
+                        /* the default server moving is a change of both: clients that mirror the
+                         * view (`wait` without a port) see which one `url` answers for */
+                        if (c.share_changed || c.urls_changed || c.problem_changed || a->listening != b->listening ||
+                            a->is_default != b->is_default)
                                 r = changes_push(&items, &n, c);
                         i++;
                         j++;

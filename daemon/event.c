@@ -70,6 +70,12 @@ static int event_problem(const ReachServer *srv, const ReachUrl *was, Event *ret
                 e.type = EVENT_BOUND_ADDRESS_GONE;
                 e.priority = LOG_WARNING;
                 break;
+        case REACH_PROBLEM_FAMILY_MISMATCH:
+                /* the server's own setting, not the network's: worth a warning from the start */
+                e.type = was ? EVENT_SHARE_URL_LOST : EVENT_SERVER_LISTENING;
+                e.priority = LOG_WARNING;
+                break;
+        case REACH_PROBLEM_BOUND_LINK_DOWN:
         case REACH_PROBLEM_NO_NETWORK:
                 e.type = was ? EVENT_SHARE_URL_LOST : EVENT_SERVER_LISTENING;
                 e.priority = was ? LOG_WARNING : LOG_NOTICE;

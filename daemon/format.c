@@ -89,8 +89,10 @@ static int format_url_json(StrBuf *b, const ReachUrl *u) {
         append_address_string(b, u->family, &u->address);
         strbuf_appendf(b, ",\"family\":\"%s\",\"interface\":", family_name(u->family));
         strbuf_append_json_string(b, u->ifindex > 0 ? u->ifname : NULL);
-        strbuf_appendf(b, ",\"kind\":\"%s\",\"default_route\":%s,\"shareable\":%s,\"reason\":",
-                       state_link_kind_to_string(u->kind), json_bool(u->default_route), json_bool(u->shareable));
+        strbuf_appendf(b, ",\"kind\":\"%s\",\"audience\":", state_link_kind_to_string(u->kind));
+        strbuf_append_json_string(b, reach_audience_to_string(u->audience));
+        strbuf_appendf(b, ",\"default_route\":%s,\"shareable\":%s,\"reason\":",
+                       json_bool(u->default_route), json_bool(u->shareable));
         strbuf_append_json_string(b, reach_reason_to_string(u->reason));
         strbuf_append(b, ",\"flags\":");
         format_address_flags_json(b, u->family, u->address_flags);
@@ -106,8 +108,8 @@ int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
                 strbuf_append_json_string(b, event);
                 strbuf_append(b, ",");
         }
-        strbuf_appendf(b, "\"port\":%u,\"watched\":%s,\"listening\":%s,\"binds\":[",
-                       srv->port, json_bool(srv->watched), json_bool(srv->listening));
+        strbuf_appendf(b, "\"port\":%u,\"watched\":%s,\"listening\":%s,\"default\":%s,\"binds\":[",
+                       srv->port, json_bool(srv->watched), json_bool(srv->listening), json_bool(srv->is_default));
         for (size_t i = 0; i < srv->n_binds; i++) {
                 if (i > 0)
                         strbuf_append(b, ",");
@@ -124,7 +126,14 @@ int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
                 strbuf_append(b, "null");
         strbuf_append(b, ",\"share_url\":");
         strbuf_append_json_string(b, share ? share->url : NULL);
-        strbuf_append(b, ",\"problem\":");
+        strbuf_append(b, ",\"audiences\":{");
+        for (ReachAudience a = REACH_AUDIENCE_LAN; a <= REACH_AUDIENCE_HOST; a++) {
+                const ReachUrl *best = reach_server_best(srv, a);
+
+                strbuf_appendf(b, "%s\"%s\":", a == REACH_AUDIENCE_LAN ? "" : ",", reach_audience_to_string(a));
+                strbuf_append_json_string(b, best ? best->url : NULL);
+        }
+        strbuf_append(b, "},\"problem\":");
         strbuf_append_json_string(b, reach_problem_to_string(srv->problem));
         strbuf_append(b, ",\"hint\":");
         strbuf_append_json_string(b, srv->hint);
@@ -229,7 +238,39 @@ static int append_binds_text(StrBuf *b, const ReachServer *srv) {
         return b->error;
 }
 
+static bool has_ipv6_bind(const ReachServer *srv) {
+        for (size_t i = 0; i < srv->n_binds; i++)
+                if (srv->binds[i].family == AF_INET6)
+                        return true;
+        return false;
+}
+
+/* The interfaces of the candidates that lack carrier (or are down), each once */
+static int append_down_links(StrBuf *b, const ReachServer *srv) {
+        bool first = true;
+
+        for (size_t i = 0; i < srv->n_urls; i++) {
+                const ReachUrl *u = &srv->urls[i];
+                bool seen = false;
+
+                if (u->reason != REACH_REASON_DOWN && u->reason != REACH_REASON_NO_CARRIER)
+                        continue;
+                for (size_t j = 0; j < i && !seen; j++)
+                        seen = srv->urls[j].ifindex == u->ifindex &&
+                                (srv->urls[j].reason == REACH_REASON_DOWN || srv->urls[j].reason == REACH_REASON_NO_CARRIER);
+                if (seen)
+                        continue;
+                if (!first)
+                        strbuf_append(b, ", ");
+                first = false;
+                strbuf_append_printable(b, u->ifname);
+        }
+        return b->error;
+}
+
 int format_problem_sentence(StrBuf *b, const ReachServer *srv) {
+        const ReachUrl *u;
+
         switch (srv->problem) {
         case REACH_PROBLEM_NONE:
                 return -ENOENT;
@@ -243,9 +284,28 @@ int format_problem_sentence(StrBuf *b, const ReachServer *srv) {
                 strbuf_appendf(b, "port %u is bound to ", srv->port);
                 append_binds_text(b, srv);
                 return strbuf_append(b, ", which this machine no longer has");
+        case REACH_PROBLEM_BOUND_LINK_DOWN:
+                strbuf_appendf(b, "port %u is bound to ", srv->port);
+                append_binds_text(b, srv);
+                strbuf_append(b, ", on ");
+                append_down_links(b, srv);
+                return strbuf_append(b, " without carrier: not reachable until it reconnects");
+        case REACH_PROBLEM_FAMILY_MISMATCH:
+                strbuf_appendf(b, "port %u listens on ", srv->port);
+                append_binds_text(b, srv);
+                return strbuf_append(b, has_ipv6_bind(srv) ?
+                                     " (IPv6 only), but the local network has only IPv4 addresses" :
+                                     " (IPv4 only), but the local network has only IPv6 addresses");
         case REACH_PROBLEM_NO_NETWORK:
-                return strbuf_appendf(b, "port %u listens, but this machine has no address other machines can reach",
-                                      srv->port);
+                strbuf_appendf(b, "port %u listens, but this machine is not on a local network", srv->port);
+                if ((u = reach_server_best(srv, REACH_AUDIENCE_VPN))) {
+                        strbuf_append(b, "; colleagues on the VPN ");
+                        strbuf_append_printable(b, u->ifname);
+                        return strbuf_appendf(b, " can open %s", u->url);
+                }
+                if ((u = reach_server_best(srv, REACH_AUDIENCE_HOST)))
+                        return strbuf_appendf(b, "; only containers and VMs on this machine can open %s", u->url);
+                return b->error;
         case _REACH_PROBLEM_MAX:
                 break;
         }

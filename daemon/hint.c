@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "hint.h"
 #include "inaddr.h"
@@ -260,6 +261,72 @@ static int append_binds(StrBuf *b, const ReachBind *binds, size_t n_binds) {
         return b->error;
 }
 
+static bool has_wildcard(const ReachBind *binds, size_t n_binds) {
+        for (size_t i = 0; i < n_binds; i++)
+                if (inaddr_is_any(binds[i].family, &binds[i].address))
+                        return true;
+        return false;
+}
+
+/* The rule's command listening on :: instead of 0.0.0.0: "--bind 0.0.0.0" becomes "--bind ::",
+ * "0.0.0.0:8000" becomes "[::]:8000", a bare "--host" takes "::" */
+static int append_command_v6(StrBuf *b, const HintRule *rule, uint16_t port, Word python) {
+        StrBuf cmd = STRBUF_INIT;
+        const char *p;
+        size_t len;
+        int r;
+
+        append_command(&cmd, rule, port, python);
+        if (cmd.error < 0) {
+                r = cmd.error;
+                strbuf_done(&cmd);
+                return r;
+        }
+        p = cmd.data ?: "";
+        len = cmd.len;
+        while (*p) {
+                const char *any = strstr(p, "0.0.0.0");
+
+                if (!any) {
+                        strbuf_append(b, p);
+                        break;
+                }
+                strbuf_append_len(b, p, (size_t) (any - p));
+                strbuf_append(b, any[7] == ':' ? "[::]" : "::");
+                p = any + 7;
+        }
+        if (len >= 6 && strcmp(cmd.data + len - 6, "--host") == 0)
+                strbuf_append(b, " ::");
+        strbuf_done(&cmd);
+        return b->error;
+}
+
+/* The network has only the family the server does not take: IPv6 for a 0.0.0.0 server, IPv4 for
+ * a v6only :: server */
+static int append_family_fix(StrBuf *b, const HintRule *rule, uint16_t port, Word python,
+                             const ReachBind *binds, size_t n_binds) {
+        bool has_v6 = false;
+
+        for (size_t i = 0; i < n_binds; i++)
+                if (binds[i].family == AF_INET6)
+                        has_v6 = true;
+        if (has_v6) {
+                if (rule) {
+                        strbuf_append(b, "restart it with `");
+                        append_command(b, rule, port, python);
+                        return strbuf_append(b, "` so it takes IPv4 connections too");
+                }
+                return strbuf_append(b, "make it listen on 0.0.0.0 as well, or on :: without IPV6_V6ONLY, "
+                                     "so it takes IPv4 connections too");
+        }
+        if (rule) {
+                strbuf_append(b, "restart it with `");
+                append_command_v6(b, rule, port, python);
+                return strbuf_append(b, "` so it listens on IPv6 as well");
+        }
+        return strbuf_append(b, "make it listen on :: (every IPv6 and IPv4 address) instead of 0.0.0.0");
+}
+
 int hint_for_problem(ReachProblem problem, uint16_t port, const ReachBind *binds, size_t n_binds,
                      const char *name, const char *cmdline, char **ret) {
         StrBuf b = STRBUF_INIT;
@@ -304,10 +371,31 @@ int hint_for_problem(ReachProblem problem, uint16_t port, const ReachBind *binds
                         r = strbuf_append(&b, "restart it bound to 0.0.0.0 or :: so it follows "
                                           "network changes");
                 break;
+        case REACH_PROBLEM_BOUND_LINK_DOWN:
+                strbuf_append(&b, "reconnect that interface (cable, Wi-Fi), or restart the server bound to ");
+                if (rule) {
+                        strbuf_append(&b, "0.0.0.0 (`");
+                        append_command(&b, rule, port, python);
+                        r = strbuf_append(&b, "`) so it follows network changes");
+                } else
+                        r = strbuf_append(&b, "0.0.0.0 or :: so it follows network changes");
+                break;
+        case REACH_PROBLEM_FAMILY_MISMATCH:
+                r = append_family_fix(&b, rule, port, python, binds, n_binds);
+                break;
         case REACH_PROBLEM_NO_NETWORK:
-                r = strbuf_append(&b, "connect this machine to a network (Wi-Fi or Ethernet); "
-                                  "the server listens on every interface and will be reachable "
-                                  "as soon as an address appears");
+                if (has_wildcard(binds, n_binds))
+                        r = strbuf_append(&b, "connect this machine to a local network (Wi-Fi or Ethernet); "
+                                          "the server listens on every interface and will be reachable "
+                                          "as soon as an address appears");
+                else if (rule) {
+                        strbuf_append(&b, "restart it with `");
+                        append_command(&b, rule, port, python);
+                        r = strbuf_append(&b, "` so it listens on every interface");
+                } else {
+                        strbuf_append(&b, "make it listen on 0.0.0.0 or :: instead of ");
+                        r = append_binds(&b, binds, n_binds);
+                }
                 break;
         case _REACH_PROBLEM_MAX:
                 break;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "hint.h"
+#include "macro.h"
 #include "reach.h"
 
 static const char *const problem_names[_REACH_PROBLEM_MAX] = {
@@ -15,7 +16,17 @@ static const char *const problem_names[_REACH_PROBLEM_MAX] = {
         [REACH_PROBLEM_NOT_LISTENING] = "not-listening",
         [REACH_PROBLEM_LOOPBACK_ONLY] = "loopback-only",
         [REACH_PROBLEM_BOUND_ADDRESS_GONE] = "bound-address-gone",
+        [REACH_PROBLEM_BOUND_LINK_DOWN] = "bound-link-down",
+        [REACH_PROBLEM_FAMILY_MISMATCH] = "family-mismatch",
         [REACH_PROBLEM_NO_NETWORK] = "no-network",
+};
+
+static const char *const audience_names[_REACH_AUDIENCE_MAX] = {
+        [REACH_AUDIENCE_LAN] = "lan",
+        [REACH_AUDIENCE_VPN] = "vpn",
+        [REACH_AUDIENCE_HOST] = "host",
+        [REACH_AUDIENCE_LOOPBACK] = "loopback",
+        [REACH_AUDIENCE_NONE] = NULL,
 };
 
 static const char *const reason_names[_REACH_REASON_MAX] = {
@@ -35,6 +46,19 @@ const char *reach_problem_to_string(ReachProblem p) {
 
 const char *reach_reason_to_string(ReachReason r) {
         return r < _REACH_REASON_MAX ? reason_names[r] : NULL;
+}
+
+const char *reach_audience_to_string(ReachAudience a) {
+        return a < _REACH_AUDIENCE_MAX ? audience_names[a] : NULL;
+}
+
+int reach_audience_from_string(const char *s, ReachAudience *ret) {
+        for (size_t i = 0; i < _REACH_AUDIENCE_MAX; i++)
+                if (audience_names[i] && s && strcmp(audience_names[i], s) == 0) {
+                        *ret = (ReachAudience) i;
+                        return 0;
+                }
+        return -EINVAL;
 }
 
 int reach_format_url(const char *scheme, int family, const union in_addr_union *a, uint16_t port,
@@ -83,47 +107,101 @@ static int family_tier(int family, const union in_addr_union *a) {
         return inaddr_is_ula(family, a) ? 2 : 1;
 }
 
-/* A candidate while ranking: the URL plus the keys that order it */
-typedef struct Candidate {
-        ReachUrl url;
-        uint32_t metric;
-        bool prefsrc;
-        bool duplicate;
-} Candidate;
+static int audience_tier(ReachAudience a) {
+        return (int) a;
+}
 
-static int candidate_compare(const void *pa, const void *pb) {
-        const Candidate *a = pa, *b = pb;
+int reach_url_compare(const ReachUrl *a, const ReachUrl *b) {
         int d;
 
-        if (a->url.shareable != b->url.shareable)
-                return a->url.shareable ? -1 : 1;
-        if (a->url.default_route != b->url.default_route)
-                return a->url.default_route ? -1 : 1;
-        if (a->url.default_route) {
+        if (a->shareable != b->shareable)
+                return a->shareable ? -1 : 1;
+        d = audience_tier(a->audience) - audience_tier(b->audience);
+        if (d != 0)
+                return d;
+        if (a->default_route != b->default_route)
+                return a->default_route ? -1 : 1;
+        if (a->default_route) {
                 if (a->metric != b->metric)
                         return a->metric < b->metric ? -1 : 1;
                 if (a->prefsrc != b->prefsrc)
                         return a->prefsrc ? -1 : 1;
         }
-        d = kind_tier(a->url.kind) - kind_tier(b->url.kind);
+        d = kind_tier(a->kind) - kind_tier(b->kind);
         if (d != 0)
                 return d;
-        d = family_tier(a->url.family, &a->url.address) - family_tier(b->url.family, &b->url.address);
+        d = family_tier(a->family, &a->address) - family_tier(b->family, &b->address);
         if (d != 0)
                 return d;
-        d = !!(a->url.address_flags & IFA_F_DEPRECATED) - !!(b->url.address_flags & IFA_F_DEPRECATED);
+        d = !!(a->address_flags & IFA_F_DEPRECATED) - !!(b->address_flags & IFA_F_DEPRECATED);
         if (d != 0)
                 return d;
         /* IFA_F_TEMPORARY is IFA_F_SECONDARY: a temporary IPv6 or a secondary IPv4 address */
-        d = !!(a->url.address_flags & IFA_F_TEMPORARY) - !!(b->url.address_flags & IFA_F_TEMPORARY);
+        d = !!(a->address_flags & IFA_F_TEMPORARY) - !!(b->address_flags & IFA_F_TEMPORARY);
         if (d != 0)
                 return d;
         /* addresses the machine no longer has (ifindex 0) go last */
-        if (a->url.ifindex != b->url.ifindex)
-                return (unsigned) a->url.ifindex - 1 < (unsigned) b->url.ifindex - 1 ? -1 : 1;
-        if (a->url.family != b->url.family)
-                return a->url.family == AF_INET ? -1 : 1;
-        return inaddr_compare(a->url.family, &a->url.address, &b->url.address);
+        if (a->ifindex != b->ifindex)
+                return (unsigned) a->ifindex - 1 < (unsigned) b->ifindex - 1 ? -1 : 1;
+        if (a->family != b->family)
+                return a->family == AF_INET ? -1 : 1;
+        return inaddr_compare(a->family, &a->address, &b->address);
+}
+
+/* A candidate while ranking */
+typedef struct Candidate {
+        ReachUrl url;
+        bool duplicate;
+} Candidate;
+
+static int candidate_compare(const void *pa, const void *pb) {
+        return reach_url_compare(&((const Candidate *) pa)->url, &((const Candidate *) pb)->url);
+}
+
+/* A bridge with an Ethernet or Wi-Fi port is a LAN segment (VMs in bridged mode); one whose
+ * ports are veths and taps is a private network of containers and VMs */
+static bool bridge_has_physical_port(const State *s, const Link *bridge) {
+        for (size_t i = 0; i < s->n_links; i++) {
+                LinkKind k;
+
+                if (s->links[i].master != bridge->ifindex)
+                        continue;
+                k = state_link_kind(&s->links[i]);
+                if (k == LINK_KIND_ETHERNET || k == LINK_KIND_WIFI)
+                        return true;
+        }
+        return false;
+}
+
+ReachAudience reach_link_audience(const State *s, const Link *l) {
+        /* devices that carry no traffic off this machine unless something routes it */
+        static const char *const host_kinds[] = { "dummy", "tun", "vxlan", "geneve", "ifb", "nlmon" };
+        uint32_t metric;
+        bool uplink = state_link_default_route_metric(s, l->ifindex, &metric) >= 0;
+
+        switch (state_link_kind(l)) {
+        case LINK_KIND_LOOPBACK:
+                return REACH_AUDIENCE_LOOPBACK;
+        case LINK_KIND_VPN:
+                /* a full-tunnel VPN carries the default route and still reaches only its peers */
+                return REACH_AUDIENCE_VPN;
+        case LINK_KIND_ETHERNET:
+        case LINK_KIND_WIFI:
+                return REACH_AUDIENCE_LAN;
+        case LINK_KIND_BRIDGE:
+                return uplink || bridge_has_physical_port(s, l) ? REACH_AUDIENCE_LAN : REACH_AUDIENCE_HOST;
+        case LINK_KIND_VETH:
+                /* inside a container, the veth with the default route is the way out */
+                return uplink ? REACH_AUDIENCE_LAN : REACH_AUDIENCE_HOST;
+        case LINK_KIND_OTHER:
+                for (size_t i = 0; i < ELEMENTSOF(host_kinds); i++)
+                        if (strcmp(l->info_kind, host_kinds[i]) == 0)
+                                return uplink ? REACH_AUDIENCE_LAN : REACH_AUDIENCE_HOST;
+                return REACH_AUDIENCE_LAN;
+        case _LINK_KIND_MAX:
+                break;
+        }
+        return REACH_AUDIENCE_LAN;
 }
 
 static bool listener_accepts(const Listener *l, int family, const union in_addr_union *a, int ifindex) {
@@ -193,9 +271,13 @@ static int candidates_add(CandidateList *c, const State *s, const ReachConfig *c
                 memcpy(x->url.ifname, link->name, sizeof(x->url.ifname));
                 memcpy(x->url.ssid, link->ssid, sizeof(x->url.ssid));
                 x->url.ssid_len = link->ssid_len;
-                x->url.default_route = state_link_default_route_metric(s, link->ifindex, &x->metric) >= 0;
-                x->prefsrc = state_address_is_default_prefsrc(s, &tmp);
-        }
+                x->url.default_route = state_link_default_route_metric(s, link->ifindex, &x->url.metric) >= 0;
+                x->url.prefsrc = state_address_is_default_prefsrc(s, &tmp);
+                x->url.audience = reach_link_audience(s, link);
+        } else
+                x->url.audience = REACH_AUDIENCE_NONE;
+        if (link && x->url.audience != REACH_AUDIENCE_LOOPBACK && inaddr_is_loopback(family, a))
+                x->url.audience = REACH_AUDIENCE_LOOPBACK;
         x->url.reason = candidate_reason(link, family, a, flags);
         x->url.shareable = x->url.reason == REACH_REASON_NONE;
         c->n++;
@@ -231,24 +313,79 @@ static int server_add_bind(ReachServer *srv, const Listener *l) {
         return 0;
 }
 
-static ReachProblem server_problem(const State *s, const ReachServer *srv) {
-        bool all_loopback = true, gone = false;
+static bool link_ignored(const Link *l, const ReachConfig *config) {
+        for (size_t i = 0; l && i < config->n_ignore; i++)
+                if (fnmatch(config->ignore[i], l->name, 0) == 0)
+                        return true;
+        return false;
+}
+
+static bool server_has_wildcard(const ReachServer *srv) {
+        for (size_t i = 0; i < srv->n_binds; i++)
+                if (inaddr_is_any(srv->binds[i].family, &srv->binds[i].address))
+                        return true;
+        return false;
+}
+
+static const ReachUrl *server_find_url(const ReachServer *srv, const ReachBind *b) {
+        for (size_t i = 0; i < srv->n_urls; i++)
+                if (srv->urls[i].family == b->family && inaddr_equal(b->family, &srv->urls[i].address, &b->address))
+                        return &srv->urls[i];
+        return NULL;
+}
+
+/* The machine has a LAN address that could be shared, of a family no listener of the port takes */
+static bool lan_address_refused(const State *s, const ReachServer *srv, const Listener *listeners,
+                                size_t n_listeners, const ReachConfig *config) {
+        for (size_t j = 0; j < s->n_addresses; j++) {
+                const Address *a = &s->addresses[j];
+                const Link *link = state_get_link(s, a->ifindex);
+                bool accepted = false;
+
+                if (!link || link_ignored(link, config) ||
+                    candidate_reason(link, a->family, &a->address, a->flags) != REACH_REASON_NONE ||
+                    reach_link_audience(s, link) != REACH_AUDIENCE_LAN)
+                        continue;
+                for (size_t i = 0; i < n_listeners && !accepted; i++)
+                        accepted = listeners[i].port == srv->port && reach_listener_selected(&listeners[i], config) &&
+                                listener_accepts(&listeners[i], a->family, &a->address, a->ifindex);
+                if (!accepted)
+                        return true;
+        }
+        return false;
+}
+
+static ReachProblem server_problem(const State *s, const ReachServer *srv, const Listener *listeners,
+                                   size_t n_listeners, const ReachConfig *config) {
+        bool all_loopback = true, gone = false, all_down = true;
 
         if (!srv->listening)
                 return REACH_PROBLEM_NOT_LISTENING;
         for (size_t i = 0; i < srv->n_binds; i++) {
                 const ReachBind *b = &srv->binds[i];
+                const ReachUrl *u;
 
-                if (!inaddr_is_loopback(b->family, &b->address))
-                        all_loopback = false;
-                if (!inaddr_is_any(b->family, &b->address) && !inaddr_is_loopback(b->family, &b->address) &&
-                    !bind_known(s, b))
+                if (inaddr_is_loopback(b->family, &b->address))
+                        continue;
+                all_loopback = false;
+                if (inaddr_is_any(b->family, &b->address)) {
+                        all_down = false;
+                        continue;
+                }
+                if (!bind_known(s, b))
                         gone = true;
+                u = server_find_url(srv, b);
+                if (!u || (u->reason != REACH_REASON_DOWN && u->reason != REACH_REASON_NO_CARRIER))
+                        all_down = false;
         }
         if (all_loopback)
                 return REACH_PROBLEM_LOOPBACK_ONLY;
         if (gone)
                 return REACH_PROBLEM_BOUND_ADDRESS_GONE;
+        if (all_down)
+                return REACH_PROBLEM_BOUND_LINK_DOWN;
+        if (server_has_wildcard(srv) && lan_address_refused(s, srv, listeners, n_listeners, config))
+                return REACH_PROBLEM_FAMILY_MISMATCH;
         return REACH_PROBLEM_NO_NETWORK;
 }
 
@@ -257,13 +394,6 @@ bool reach_listener_selected(const Listener *l, const ReachConfig *config) {
                 return l->uid == config->uid && l->port >= 1024;
         for (size_t i = 0; i < config->n_ports; i++)
                 if (config->ports[i] == l->port)
-                        return true;
-        return false;
-}
-
-static bool link_ignored(const Link *l, const ReachConfig *config) {
-        for (size_t i = 0; l && i < config->n_ignore; i++)
-                if (fnmatch(config->ignore[i], l->name, 0) == 0)
                         return true;
         return false;
 }
@@ -375,7 +505,7 @@ static int server_build(ReachServer *srv, const State *s, const Listener *listen
         }
 
         if (!reach_server_share(srv)) {
-                srv->problem = server_problem(s, srv);
+                srv->problem = server_problem(s, srv, listeners, n_listeners, config);
                 r = hint_for_problem(srv->problem, srv->port, srv->binds, srv->n_binds,
                                      srv->process.pid > 0 ? srv->process.name : NULL, srv->process.cmdline,
                                      &srv->hint);
@@ -451,6 +581,8 @@ int reach_compute(const State *s, const Listener *listeners, size_t n_listeners,
                         goto fail;
         }
         free(ports);
+        if (v->n_servers > 0)
+                ((ReachServer *) reach_view_default_server(v))->is_default = true;
         *ret = v;
         return 0;
 fail:
@@ -477,8 +609,17 @@ void reach_view_freep(ReachView **v) {
         *v = reach_view_free(*v);
 }
 
+const ReachUrl *reach_server_best(const ReachServer *srv, ReachAudience audience) {
+        /* shareable URLs come first, by audience */
+        for (size_t i = 0; i < srv->n_urls && srv->urls[i].shareable; i++)
+                if (srv->urls[i].audience == audience)
+                        return &srv->urls[i];
+        return NULL;
+}
+
 const ReachUrl *reach_server_share(const ReachServer *srv) {
-        return srv->n_urls > 0 && srv->urls[0].shareable ? &srv->urls[0] : NULL;
+        return srv->n_urls > 0 && srv->urls[0].shareable && srv->urls[0].audience == REACH_AUDIENCE_LAN ?
+                &srv->urls[0] : NULL;
 }
 
 const ReachServer *reach_view_find(const ReachView *v, uint16_t port) {
@@ -488,15 +629,20 @@ const ReachServer *reach_view_find(const ReachView *v, uint16_t port) {
         return NULL;
 }
 
+static bool server_preferred(const ReachServer *a, const ReachServer *b) {
+        if (a->listening != b->listening)
+                return a->listening;
+        if (a->first_seen != b->first_seen)
+                return a->first_seen > b->first_seen;
+        /* started in the same clock tick: the one a colleague can open; ports go up */
+        return reach_server_share(a) && !reach_server_share(b);
+}
+
 const ReachServer *reach_view_default_server(const ReachView *v) {
         const ReachServer *best = NULL;
 
-        for (size_t i = 0; i < v->n_servers; i++) {
-                const ReachServer *srv = &v->servers[i];
-
-                if (!best || (srv->listening && !best->listening) ||
-                    (srv->listening == best->listening && srv->first_seen > best->first_seen))
-                        best = srv;
-        }
+        for (size_t i = 0; v && i < v->n_servers; i++)
+                if (!best || server_preferred(&v->servers[i], best))
+                        best = &v->servers[i];
         return best;
 }

@@ -16,9 +16,22 @@ typedef enum ReachProblem {
         REACH_PROBLEM_NOT_LISTENING,
         REACH_PROBLEM_LOOPBACK_ONLY,
         REACH_PROBLEM_BOUND_ADDRESS_GONE,
-        REACH_PROBLEM_NO_NETWORK,
+        REACH_PROBLEM_BOUND_LINK_DOWN,        /* bound to addresses on links without carrier */
+        REACH_PROBLEM_FAMILY_MISMATCH,        /* the LAN has only the family the server does not take */
+        REACH_PROBLEM_NO_NETWORK,             /* no LAN address at all (a VPN or containers at most) */
         _REACH_PROBLEM_MAX,
 } ReachProblem;
+
+/* Who can open a URL, best first: machines on the local network, peers over a tunnel, containers
+ * and VMs on this machine, this machine alone (DESIGN.md §4) */
+typedef enum ReachAudience {
+        REACH_AUDIENCE_LAN,
+        REACH_AUDIENCE_VPN,
+        REACH_AUDIENCE_HOST,
+        REACH_AUDIENCE_LOOPBACK,
+        REACH_AUDIENCE_NONE,                  /* an address the machine no longer has */
+        _REACH_AUDIENCE_MAX,
+} ReachAudience;
 
 /* Why a candidate is not shareable */
 typedef enum ReachReason {
@@ -44,8 +57,11 @@ typedef struct ReachUrl {
         char ssid[LINK_SSID_MAX + 1];         /* the interface's Wi-Fi network, as in its Link */
         uint8_t ssid_len;                     /* 0: none */
         LinkKind kind;
+        ReachAudience audience;
         uint32_t address_flags;               /* IFA_F_* */
         bool default_route;
+        uint32_t metric;                      /* of the interface's best default route, with default_route */
+        bool prefsrc;                         /* the preferred source of a default route */
         bool shareable;
         ReachReason reason;
 } ReachUrl;
@@ -64,6 +80,7 @@ typedef struct ReachServer {
         bool v6only;                          /* an IPv6 socket of the port is v6only */
         ProcInfo process;                     /* pid 0 when unknown; cmdline owned by the server */
         uint64_t first_seen;                  /* ordering key for "most recently started" */
+        bool is_default;                      /* the server `url` without a port answers for */
         ReachUrl *urls;                       /* shareable first, best first */
         size_t n_urls;
         ReachProblem problem;                 /* REACH_PROBLEM_NONE whenever there is a share URL */
@@ -94,14 +111,25 @@ void reach_view_freep(ReachView **v);
  * of the configured uid */
 bool reach_listener_selected(const Listener *l, const ReachConfig *config);
 
-/* The share URL of the server, NULL when it has none */
+/* The share URL of the server, NULL when it has none: its best shareable LAN URL */
 const ReachUrl *reach_server_share(const ReachServer *srv);
+/* The best shareable URL for the audience, NULL when none */
+const ReachUrl *reach_server_best(const ReachServer *srv, ReachAudience audience);
+/* The ranking of §4: < 0 when a is the better URL. Shareable first, then by audience. */
+int reach_url_compare(const ReachUrl *a, const ReachUrl *b);
+/* Who can reach addresses on the link: its kind, and whether it is this machine's uplink */
+ReachAudience reach_link_audience(const State *s, const Link *l);
 const ReachServer *reach_view_find(const ReachView *v, uint16_t port);
-/* The server `url` answers for without a port: the only one, else the most recently started */
+/* The server `url` and `wait` answer for without a port: the only one, else the most recently
+ * started listening one, on a tie the one with a share URL, then the lowest port */
 const ReachServer *reach_view_default_server(const ReachView *v);
 
 const char *reach_problem_to_string(ReachProblem p);
 const char *reach_reason_to_string(ReachReason r);
+/* "lan", "vpn", "host", "loopback"; NULL for REACH_AUDIENCE_NONE */
+const char *reach_audience_to_string(ReachAudience a);
+/* -EINVAL for anything but "lan", "vpn", "host" and "loopback" */
+int reach_audience_from_string(const char *s, ReachAudience *ret);
 
 /* "http://192.168.1.23:5173/", "http://[2001:db8::5]:5173/" */
 int reach_format_url(const char *scheme, int family, const union in_addr_union *a, uint16_t port,

@@ -54,6 +54,19 @@ static int parse_port(const char *s, size_t n, uint16_t *ret) {
         return 0;
 }
 
+/* "lan", "vpn", "host": the URL for whom (loopback URLs are never shared) */
+static int parse_audience(const char *s, size_t n, ReachAudience *ret) {
+        for (ReachAudience a = REACH_AUDIENCE_LAN; a <= REACH_AUDIENCE_HOST; a++) {
+                const char *name = reach_audience_to_string(a);
+
+                if (strlen(name) == n && memcmp(name, s, n) == 0) {
+                        *ret = a;
+                        return 0;
+                }
+        }
+        return -EINVAL;
+}
+
 /* The next word at or after *pos, as its offset; length 0 at the end of the line */
 static size_t next_word(const char *line, size_t len, size_t *pos, size_t *ret_start) {
         size_t i = *pos, start;
@@ -71,7 +84,7 @@ static size_t next_word(const char *line, size_t len, size_t *pos, size_t *ret_s
 int request_parse(const char *line, size_t len, Request *ret) {
         Request req = { .command = REQUEST_URL };
         size_t pos = 0, start, n;
-        bool found = false;
+        bool found = false, has_audience = false;
         int r;
 
         if (len > 0 && line[len - 1] == '\r')
@@ -95,18 +108,20 @@ int request_parse(const char *line, size_t len, Request *ret) {
                         return -EOPNOTSUPP;
         }
 
-        n = next_word(line, len, &pos, &start);
-        if (n > 0) {
+        while ((n = next_word(line, len, &pos, &start)) > 0) {
                 if (!command_takes_port(req.command))
                         return -EINVAL;
-                r = parse_port(line + start, n, &req.port);
-                if (r < 0)
-                        return r;
-                req.has_port = true;
+                if (parse_port(line + start, n, &req.port) >= 0) {
+                        if (req.has_port)
+                                return -EINVAL;
+                        req.has_port = true;
+                        continue;
+                }
+                r = parse_audience(line + start, n, &req.audience);
+                if (r < 0 || req.command != REQUEST_URL || has_audience)
+                        return -EINVAL;
+                has_audience = true;
         }
-
-        if (next_word(line, len, &pos, &start) > 0)
-                return -EINVAL;
 
         *ret = req;
         return 0;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "reach.h"
+
 typedef enum RequestCommand {
         REQUEST_URL,
         REQUEST_LIST,
@@ -21,9 +23,11 @@ typedef struct Request {
         RequestCommand command;
         bool has_port;
         uint16_t port;
+        ReachAudience audience;               /* url: whose URL; REACH_AUDIENCE_LAN unless named */
 } Request;
 
 /* line: the bytes before '\n' (a trailing '\r' is allowed), len <= REACHD_REQUEST_MAX.
+ * `url` takes a PORT and an audience ("lan", "vpn", "host"), each at most once, in any order.
  * An empty line means `url`. Errors: -EBADMSG bytes that are not printable ASCII (bad-request),
  * -EOPNOTSUPP unknown command (unknown-command), -EINVAL bad or extra arguments (bad-request). */
 int request_parse(const char *line, size_t len, Request *ret);

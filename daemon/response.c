@@ -75,16 +75,34 @@ static int render_no_server(StrBuf *b, const Request *req) {
         return response_error(b, RESPONSE_ERR_NO_SERVER, NO_SERVER_TEXT);
 }
 
+/* `url vpn`, `url host` when the server has no URL for them: the server's own problem when it
+ * has one that no network fixes, else that this audience cannot reach it */
+static int render_no_audience_url(StrBuf *b, const ReachServer *srv, ReachAudience audience) {
+        StrBuf text = STRBUF_INIT;
+        int r;
+
+        if (!srv->listening || (srv->problem != REACH_PROBLEM_NONE && srv->problem != REACH_PROBLEM_NO_NETWORK))
+                return render_server_error(b, srv);
+        strbuf_appendf(&text, "port %u has no URL that %s can open", srv->port,
+                       audience == REACH_AUDIENCE_VPN ? "peers on a VPN" : "containers or VMs on this machine");
+        r = text.error;
+        if (r >= 0)
+                r = response_error(b, reach_problem_to_string(REACH_PROBLEM_NO_NETWORK), text.data);
+        strbuf_done(&text);
+        return r;
+}
+
 static int render_url(StrBuf *b, const Request *req, const Snapshot *snap) {
         const ReachServer *srv = request_server(req, snap->view);
-        const ReachUrl *share;
+        const ReachUrl *u;
 
         if (!srv)
                 return render_no_server(b, req);
-        share = reach_server_share(srv);
-        if (!share)
-                return render_server_error(b, srv);
-        strbuf_append(b, share->url);
+        u = reach_server_best(srv, req->audience);
+        if (!u)
+                return req->audience == REACH_AUDIENCE_LAN ? render_server_error(b, srv) :
+                        render_no_audience_url(b, srv, req->audience);
+        strbuf_append(b, u->url);
         return strbuf_append(b, "\n");
 }
 

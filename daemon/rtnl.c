@@ -142,6 +142,11 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, Link *ret) {
                         return -EBADMSG;
                 l.operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
         }
+        if (tb[IFLA_MASTER]) {
+                if (mnl_attr_validate(tb[IFLA_MASTER], MNL_TYPE_U32) < 0)
+                        return -EBADMSG;
+                l.master = (int) mnl_attr_get_u32(tb[IFLA_MASTER]);
+        }
         if (tb[IFLA_LINKINFO]) {
                 r = parse_linkinfo_kind(tb[IFLA_LINKINFO], l.info_kind, sizeof(l.info_kind));
                 if (r < 0)

@@ -86,6 +86,7 @@ static bool link_equal(const Link *a, const Link *b) {
                 a->arphrd == b->arphrd &&
                 a->flags == b->flags &&
                 a->operstate == b->operstate &&
+                a->master == b->master &&
                 a->wireless == b->wireless &&
                 a->wireless_probed == b->wireless_probed &&
                 strncmp(a->name, b->name, sizeof(a->name)) == 0 &&
@@ -444,7 +445,10 @@ LinkKind state_link_kind(const Link *l) {
                 "wireguard", "ipip", "gre", "gretap", "ip6gre", "sit", "ip6tnl",
                 "vti", "vti6", "xfrm", NULL,
         };
-        static const char *const ethernet_kinds[] = { "bond", "team", "vlan", NULL };
+        /* macvlan and ipvlan devices sit on their parent's Ethernet segment */
+        static const char *const ethernet_kinds[] = {
+                "bond", "team", "vlan", "macvlan", "macvtap", "ipvlan", NULL,
+        };
         const char *kind = l->info_kind;
 
         if ((l->flags & IFF_LOOPBACK) || l->arphrd == ARPHRD_LOOPBACK)

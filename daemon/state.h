@@ -33,6 +33,7 @@ typedef struct Link {
         uint32_t flags;                       /* ifi_flags, IFF_* */
         uint8_t operstate;                    /* IF_OPER_* */
         char info_kind[LINK_INFO_KIND_MAX];   /* IFLA_INFO_KIND, "" when absent */
+        int master;                           /* IFLA_MASTER: the bridge or bond it is a port of, 0: none */
         bool wireless;                        /* filled in by I/O code (sysfs, nl80211) */
         bool wireless_probed;
         char ssid[LINK_SSID_MAX + 1];         /* the Wi-Fi network (nl80211): raw bytes, then a NUL */

@@ -53,7 +53,7 @@ _reachctl() {
                                 after_dashes=1
                                 continue
                                 ;;
-                        -s | --socket | --timeout | --interface)
+                        -s | --socket | --timeout | --interface | --audience)
                                 [[ ${COMP_WORDS[i + 1]-} == "=" ]] && ((i += 1))
                                 if ((i + 1 < n)); then
                                         [[ $word == -s || $word == --socket ]] && socket=${COMP_WORDS[i + 1]}
@@ -91,7 +91,7 @@ _reachctl() {
                 opt=${COMP_WORDS[n - 2]}
         elif [[ -z $after_dashes ]]; then
                 case $prev in
-                -s | --socket | --timeout | --interface)
+                -s | --socket | --timeout | --interface | --audience)
                         opt=$prev
                         ;;
                 esac
@@ -118,18 +118,25 @@ _reachctl() {
                 _reachctl_filter "$cur" auto always never
                 return 0
                 ;;
+        --audience)
+                _reachctl_filter "$cur" lan vpn host
+                return 0
+                ;;
         esac
 
         if [[ $cur == -* && -z $after_dashes ]]; then
                 case $command in
                 '')
-                        options+=(--timeout --interface --color --color= --invert)
+                        options+=(--timeout --audience --interface --color --color= --invert)
+                        ;;
+                url)
+                        options+=(--audience)
                         ;;
                 wait)
                         options+=(--timeout)
                         ;;
                 qr)
-                        options=(-s --socket -h --help --version --interface --color --color= --invert)
+                        options=(-s --socket -h --help --version --audience --interface --color --color= --invert)
                         ;;
                 esac
                 _reachctl_filter "$cur" "${options[@]}"

@@ -79,13 +79,16 @@ check_comp "the commands" "json list qr status url wait watch" ""
 check_comp "commands starting with w" "wait watch" w
 check_comp "no command starts with x" "" x
 check_comp "every option before the command" \
-        "--color --color= --help --interface --invert --json --socket --timeout --version" --
+        "--audience --color --color= --help --interface --invert --json --socket --timeout --version" --
 check_comp "-: every option, long and short" \
-        "--color --color= --help --interface --invert --json --socket --timeout --version -h -s" -
+        "--audience --color --color= --help --interface --invert --json --socket --timeout --version -h -s" -
 check_comp "wait --t: --timeout" "--timeout" wait --t
 check_comp "url --t: nothing (--timeout is only for wait)" "" url --t
 check_comp "qr --i: --interface, --invert" "--interface --invert" qr --i
 check_comp "qr --j: nothing (qr takes no --json)" "" qr --j
+check_comp "url --a: --audience" "--audience" url --a
+check_comp "--audience: its values" "host lan vpn" url --audience ""
+check_comp "qr --audience=v: vpn" "vpn" qr --audience = v
 check_comp "options after the command and a port" "--json" watch 5173 --js
 check_comp "the command after a global option" "list" --json li
 check_comp "the command after -s PATH" "status" -s /x/reachd.sock st

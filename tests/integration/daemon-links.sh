@@ -47,7 +47,7 @@ ip route add default via 192.168.50.1 dev lan0 onlink
 netns_peer ip addr add 192.168.50.20/24 dev phone0
 netns_ns_new
 WIFI=$NETNS_LAST_PID
-netns_veth_to "$WIFI" lan1 ap1
+netns_ether_to "$WIFI" lan1 ap1
 ip addr add "$ALT4/24" dev lan1
 netns_in "$WIFI" ip addr add 10.1.2.1/24 dev ap1
 netns_wait_operstate lan0 UP
@@ -111,7 +111,7 @@ netns_wait_operstate wlan7 UP
 netns_check_ctl_soon "reachctl list: $ALT4's URL is on wlan7" 2 0 \
         "$(printf '%s\t%s\t%s\t%s\t%s\n%s\t%s\t%s\t%s\t%s\n%s\t%s\t%s\t%s\t%s' \
                 "$P" "$(u $LAN4)" lan0 veth shareable \
-                "$P" "$(u $ALT4)" wlan7 veth shareable \
+                "$P" "$(u $ALT4)" wlan7 ethernet shareable \
                 "$P" "$(u 127.0.0.1)" lo loopback loopback)" list
 netns_daemon_json
 netns_check_eq "json: the interface of index $LAN1_INDEX is now called wlan7, no lan1 left" \

@@ -23,9 +23,13 @@ has_flag() {
 
 netns_peer_new
 # ula0 stays down (so without any address) until the last step; created first, it has the
-# lower ifindex, which is what the family rule has to beat there.
-ip link add ula0 type veth peer name phone2 netns "$PEER"
-netns_veth_peer lan0 phone0
+# lower ifindex, which is what the family rule has to beat there. Both are Ethernet devices
+# (macvlans on veths): without the default route, a plain veth is a container's link.
+ip link add ula0-l type veth peer name phone2 netns "$PEER"
+sysctl -q -w net.ipv6.conf.ula0-l.disable_ipv6=1
+ip link set ula0-l up
+ip link add ula0 link ula0-l type macvlan mode bridge
+netns_ether_peer lan0 phone0
 netns_peer ip addr add 2001:db8:1::20/64 dev phone0 nodad
 netns_wait_operstate lan0 UP
 ip -6 route add default via fe80::1 dev lan0
@@ -75,7 +79,7 @@ netns_check_server_eq "$P" "the global address is the share URL" '[.share_url, .
         "[\"$(u $G)\", null, null]"
 netns_check_server_eq "$P" "its candidate" \
         '.urls[0] | [.address, .family, .interface, .kind, .default_route, .shareable, .reason]' \
-        "[\"$G\",\"ipv6\",\"lan0\",\"veth\",true,true,null]"
+        "[\"$G\",\"ipv6\",\"lan0\",\"ethernet\",true,true,null]"
 netns_check_share_curl "$P"
 
 echo "## a deprecated address, lower than the preferred one"

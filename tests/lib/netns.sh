@@ -244,6 +244,24 @@ netns_veth_peer() {
         netns_peer ip link set "$2" up
 }
 
+# netns_ether_to PID LOCAL REMOTE: like netns_veth_to, but LOCAL is an Ethernet device (a macvlan on
+# a veth named LOCAL-l), as a laptop's LAN interface is; a plain veth without the default route is
+# a container's link, which no colleague reaches. REMOTE's carrier is LOCAL's.
+netns_ether_to() {
+        ip link add "$2-l" type veth peer name "$3" netns "$1" || netns_die "cannot create veth $2-l/$3"
+        # the lower device carries frames, and no address of its own
+        sysctl -q -w "net.ipv6.conf.$2-l.disable_ipv6=1"
+        ip link set "$2-l" up
+        ip link add "$2" link "$2-l" type macvlan mode bridge || netns_die "cannot create macvlan $2"
+        ip link set "$2" up
+        netns_in "$1" ip link set "$3" up
+}
+
+# netns_ether_peer LOCAL REMOTE: netns_ether_to the peer namespace.
+netns_ether_peer() {
+        netns_ether_to "$PEER" "$1" "$2"
+}
+
 # ---- servers ----
 
 # netns_http PORT ADDRESS: python3 -m http.server bound to ADDRESS; waits until it listens.

@@ -80,7 +80,7 @@ START_TEST(test_lost_and_problems) {
         ck_assert_int_eq(e.priority, LOG_WARNING);
         ck_assert_str_eq(e.problem, "no-network");
         ck_assert_str_eq(e.previous_url, "http://192.168.1.23:5173/");
-        ck_assert_str_eq(e.message, "port 5173 listens, but this machine has no address other machines can reach "
+        ck_assert_str_eq(e.message, "port 5173 listens, but this machine is not on a local network "
                                     "(was http://192.168.1.23:5173/)");
         event_done(&e);
 

@@ -25,6 +25,9 @@ static ReachUrl make_url(const char *url, int family, const char *addr, int ifin
         snprintf(u.url, sizeof(u.url), "%s", url);
         snprintf(u.ifname, sizeof(u.ifname), "%s", ifname);
         parse(family, addr, &u.address);
+        u.audience = ifindex == 0 ? REACH_AUDIENCE_NONE : kind == LINK_KIND_LOOPBACK ? REACH_AUDIENCE_LOOPBACK :
+                kind == LINK_KIND_VPN ? REACH_AUDIENCE_VPN :
+                kind == LINK_KIND_BRIDGE || kind == LINK_KIND_VETH ? REACH_AUDIENCE_HOST : REACH_AUDIENCE_LAN;
         return u;
 }
 
@@ -44,14 +47,17 @@ START_TEST(test_server_json) {
                            IFA_F_PERMANENT, false, REACH_REASON_LOOPBACK);
         ck_assert_int_eq(format_server_json(&b, &srv, "snapshot"), 0);
         ck_assert_str_eq(b.data,
-                "{\"event\":\"snapshot\",\"port\":5173,\"watched\":true,\"listening\":true,\"binds\":[\"0.0.0.0\"],"
+                "{\"event\":\"snapshot\",\"port\":5173,\"watched\":true,\"listening\":true,\"default\":false,"
+                "\"binds\":[\"0.0.0.0\"],"
                 "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\"},"
-                "\"share_url\":\"http://192.168.1.23:5173/\",\"problem\":null,\"hint\":null,\"urls\":["
+                "\"share_url\":\"http://192.168.1.23:5173/\","
+                "\"audiences\":{\"lan\":\"http://192.168.1.23:5173/\",\"vpn\":null,\"host\":null},"
+                "\"problem\":null,\"hint\":null,\"urls\":["
                 "{\"url\":\"http://192.168.1.23:5173/\",\"address\":\"192.168.1.23\",\"family\":\"ipv4\","
-                "\"interface\":\"wlan0\",\"kind\":\"wifi\",\"default_route\":true,\"shareable\":true,"
+                "\"interface\":\"wlan0\",\"kind\":\"wifi\",\"audience\":\"lan\",\"default_route\":true,\"shareable\":true,"
                 "\"reason\":null,\"flags\":[\"secondary\"]},"
                 "{\"url\":\"http://127.0.0.1:5173/\",\"address\":\"127.0.0.1\",\"family\":\"ipv4\","
-                "\"interface\":\"lo\",\"kind\":\"loopback\",\"default_route\":false,\"shareable\":false,"
+                "\"interface\":\"lo\",\"kind\":\"loopback\",\"audience\":\"loopback\",\"default_route\":false,\"shareable\":false,"
                 "\"reason\":\"loopback\",\"flags\":[\"permanent\"]}]}");
         strbuf_done(&b);
 }
@@ -71,10 +77,11 @@ START_TEST(test_server_problem_json) {
                            0, false, REACH_REASON_ADDRESS_GONE);
         ck_assert_int_eq(format_server_json(&b, &srv, NULL), 0);
         ck_assert_str_eq(b.data,
-                "{\"port\":8000,\"watched\":false,\"listening\":true,\"binds\":[\"2001:db8::9\"],"
-                "\"v6only\":true,\"process\":null,\"share_url\":null,\"problem\":\"bound-address-gone\","
+                "{\"port\":8000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[\"2001:db8::9\"],"
+                "\"v6only\":true,\"process\":null,\"share_url\":null,"
+                "\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":\"bound-address-gone\","
                 "\"hint\":\"fix it\",\"urls\":[{\"url\":\"http://[2001:db8::9]:8000/\",\"address\":\"2001:db8::9\","
-                "\"family\":\"ipv6\",\"interface\":null,\"kind\":\"other\",\"default_route\":false,"
+                "\"family\":\"ipv6\",\"interface\":null,\"kind\":\"other\",\"audience\":null,\"default_route\":false,"
                 "\"shareable\":false,\"reason\":\"address-gone\",\"flags\":[]}]}");
         strbuf_reset(&b);
         ck_assert_int_eq(format_problem_sentence(&b, &srv), 0);
@@ -143,7 +150,7 @@ START_TEST(test_problem_sentences) {
         strbuf_reset(&b);
         srv.problem = REACH_PROBLEM_NO_NETWORK;
         ck_assert_int_eq(format_problem_sentence(&b, &srv), 0);
-        ck_assert_str_eq(b.data, "port 5173 listens, but this machine has no address other machines can reach");
+        ck_assert_str_eq(b.data, "port 5173 listens, but this machine is not on a local network");
         strbuf_done(&b);
 }
 END_TEST

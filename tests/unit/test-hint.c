@@ -12,7 +12,7 @@
 #define LOOPBACK_FIX(cmd) "restart it with `" cmd "` so it listens on every interface"
 #define GONE_FIX(cmd) "restart it bound to 0.0.0.0 (`" cmd "`) so it follows network changes"
 #define NO_NETWORK_FIX \
-        "connect this machine to a network (Wi-Fi or Ethernet); the server listens on every " \
+        "connect this machine to a local network (Wi-Fi or Ethernet); the server listens on every " \
         "interface and will be reachable as soon as an address appears"
 
 typedef struct HintCase {

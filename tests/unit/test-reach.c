@@ -199,7 +199,11 @@ START_TEST(test_specific_address) {
         laptop();
         add_listener(AF_INET, "172.17.0.1", 4000);
         compute();
-        ck_assert_str_eq(share(4000), "http://172.17.0.1:4000/");
+        /* docker0's address: containers can open it, colleagues cannot */
+        ck_assert_ptr_null(share(4000));
+        ck_assert_str_eq(reach_server_best(server(4000), REACH_AUDIENCE_HOST)->url, "http://172.17.0.1:4000/");
+        ck_assert_int_eq(server(4000)->urls[0].audience, REACH_AUDIENCE_HOST);
+        ck_assert_int_eq(server(4000)->problem, REACH_PROBLEM_NO_NETWORK);
         ck_assert_uint_eq(server(4000)->n_urls, 1);
         ck_assert_uint_eq(server(4000)->n_binds, 1);
 }
@@ -303,8 +307,13 @@ START_TEST(test_kind_order) {
         add_listener(AF_INET, "0.0.0.0", 5000);
         compute();
         ck_assert_uint_eq(server(5000)->n_urls, 5);
-        ck_assert_str_eq(server(5000)->urls[0].ifname, "enp3s0");
-        ck_assert_str_eq(server(5000)->urls[1].ifname, "macv0");
+        /* a macvlan sits on its parent's Ethernet: the same tier, lowest ifindex first */
+        ck_assert_str_eq(server(5000)->urls[0].ifname, "macv0");
+        ck_assert_str_eq(server(5000)->urls[1].ifname, "enp3s0");
+        ck_assert_int_eq(server(5000)->urls[1].audience, REACH_AUDIENCE_LAN);
+        ck_assert_int_eq(server(5000)->urls[2].audience, REACH_AUDIENCE_VPN);
+        ck_assert_int_eq(server(5000)->urls[3].audience, REACH_AUDIENCE_HOST);
+        ck_assert_int_eq(server(5000)->urls[4].audience, REACH_AUDIENCE_HOST);
         /* a wireguard link has operstate unknown with LOWER_UP and RUNNING: it has carrier */
         ck_assert_str_eq(server(5000)->urls[2].ifname, "wg0");
         ck_assert(server(5000)->urls[2].shareable);
@@ -444,7 +453,8 @@ START_TEST(test_bound_to_device) {
         l = add_listener(AF_INET, "0.0.0.0", 5000);
         l->ifindex = 4;
         compute();
-        ck_assert_str_eq(share(5000), "http://172.17.0.1:5000/");
+        ck_assert_ptr_null(share(5000));
+        ck_assert_str_eq(reach_server_best(server(5000), REACH_AUDIENCE_HOST)->url, "http://172.17.0.1:5000/");
         ck_assert_uint_eq(server(5000)->n_urls, 1);
 }
 END_TEST
@@ -473,10 +483,157 @@ START_TEST(test_ignored_interfaces) {
         laptop();
         add_listener(AF_INET, "0.0.0.0", 5173);
         ck_assert_int_eq(reach_compute(st, ls, n_ls, procs, &c, &view), 0);
-        /* wlan0 gives no candidate: docker0 is all that is left */
-        ck_assert_str_eq(share(5173), "http://172.17.0.1:5173/");
+        /* wlan0 gives no candidate: docker0 is all that is left, and no colleague reaches it */
+        ck_assert_ptr_null(share(5173));
+        ck_assert_int_eq(server(5173)->problem, REACH_PROBLEM_NO_NETWORK);
+        ck_assert_str_eq(reach_server_best(server(5173), REACH_AUDIENCE_HOST)->url, "http://172.17.0.1:5173/");
         for (size_t i = 0; i < server(5173)->n_urls; i++)
                 ck_assert_str_ne(server(5173)->urls[i].ifname, "wlan0");
+}
+END_TEST
+
+
+START_TEST(test_audience_wifi_gone_container) {
+        /* the Wi-Fi left; docker0 has carrier (a container runs) */
+        add_lo();
+        add_addr(1, AF_INET, "127.0.0.1", 8, IFA_F_PERMANENT);
+        add_link(3, "wlan0", "", ARPHRD_ETHER, IF_OPER_DOWN);
+        add_link(4, "docker0", "bridge", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(4, AF_INET, "172.17.0.1", 16, IFA_F_PERMANENT);
+        add_listener(AF_INET, "0.0.0.0", 5173);
+        compute();
+        ck_assert_ptr_null(share(5173));
+        ck_assert_int_eq(server(5173)->problem, REACH_PROBLEM_NO_NETWORK);
+        ck_assert_str_eq(reach_server_best(server(5173), REACH_AUDIENCE_HOST)->url, "http://172.17.0.1:5173/");
+        ck_assert_ptr_null(reach_server_best(server(5173), REACH_AUDIENCE_VPN));
+        ck_assert_ptr_null(reach_server_best(server(5173), REACH_AUDIENCE_LAN));
+}
+END_TEST
+
+START_TEST(test_audience_vpn) {
+        laptop();
+        add_link(5, "tun0", "tun", ARPHRD_NONE, IF_OPER_UNKNOWN);
+        add_addr(5, AF_INET, "10.8.0.2", 24, 0);
+        add_listener(AF_INET, "0.0.0.0", 5173);
+        /* a full-tunnel VPN: its default route outranks the Wi-Fi's, and still only reaches peers */
+        add_default(AF_INET, 5, 50, NULL);
+        compute();
+        ck_assert_str_eq(share(5173), "http://192.168.1.23:5173/");
+        ck_assert_str_eq(reach_server_best(server(5173), REACH_AUDIENCE_VPN)->url, "http://10.8.0.2:5173/");
+        ck_assert_str_eq(reach_server_best(server(5173), REACH_AUDIENCE_HOST)->url, "http://172.17.0.1:5173/");
+        ck_assert_int_eq(server(5173)->urls[1].audience, REACH_AUDIENCE_VPN);
+        ck_assert(server(5173)->urls[1].default_route);
+
+        /* the Wi-Fi goes: the VPN is no share URL, and the problem names it */
+        ck_assert_int_eq(state_link_remove(st, 3), 1);
+        compute();
+        ck_assert_ptr_null(share(5173));
+        ck_assert_int_eq(server(5173)->problem, REACH_PROBLEM_NO_NETWORK);
+        ck_assert_str_eq(reach_server_best(server(5173), REACH_AUDIENCE_VPN)->url, "http://10.8.0.2:5173/");
+}
+END_TEST
+
+START_TEST(test_audience_uplinks) {
+        Link port = { .ifindex = 6, .arphrd = ARPHRD_ETHER, .operstate = IF_OPER_UP, .master = 2,
+                      .flags = IFF_UP | IFF_RUNNING | IFF_LOWER_UP, .name = "enp3s0" };
+        Link vport = { .ifindex = 7, .arphrd = ARPHRD_ETHER, .operstate = IF_OPER_UP, .master = 4,
+                       .flags = IFF_UP | IFF_RUNNING | IFF_LOWER_UP, .name = "vethc0", .info_kind = "veth" };
+
+        add_lo();
+        /* br0 bridges the Ethernet port (VMs in bridged mode): the LAN, without a default route */
+        add_link(2, "br0", "bridge", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(2, AF_INET, "192.168.1.23", 24, 0);
+        ck_assert_int_ge(state_link_update(st, &port), 0);
+        /* docker0 bridges a container's veth: this machine only */
+        add_link(4, "docker0", "bridge", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(4, AF_INET, "172.17.0.1", 16, 0);
+        ck_assert_int_ge(state_link_update(st, &vport), 0);
+        /* inside a devcontainer: eth0 is a veth with the default route */
+        add_link(8, "eth0", "veth", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(8, AF_INET, "172.18.0.5", 16, 0);
+        add_link(9, "veth9", "veth", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(9, AF_INET, "10.99.0.1", 24, 0);
+        add_default(AF_INET, 8, 0, NULL);
+        add_listener(AF_INET, "0.0.0.0", 3000);
+        compute();
+        ck_assert_int_eq(reach_link_audience(st, state_get_link(st, 2)), REACH_AUDIENCE_LAN);
+        ck_assert_int_eq(reach_link_audience(st, state_get_link(st, 4)), REACH_AUDIENCE_HOST);
+        ck_assert_int_eq(reach_link_audience(st, state_get_link(st, 8)), REACH_AUDIENCE_LAN);
+        ck_assert_int_eq(reach_link_audience(st, state_get_link(st, 9)), REACH_AUDIENCE_HOST);
+        ck_assert_int_eq(reach_link_audience(st, state_get_link(st, 1)), REACH_AUDIENCE_LOOPBACK);
+        /* the default route first */
+        ck_assert_str_eq(share(3000), "http://172.18.0.5:3000/");
+        ck_assert_str_eq(server(3000)->urls[1].url, "http://192.168.1.23:3000/");
+        ck_assert_str_eq(reach_server_best(server(3000), REACH_AUDIENCE_HOST)->url, "http://172.17.0.1:3000/");
+}
+END_TEST
+
+START_TEST(test_family_mismatch) {
+        Listener *l;
+
+        /* an IPv6-only network */
+        add_lo();
+        add_addr(1, AF_INET, "127.0.0.1", 8, IFA_F_PERMANENT);
+        add_link(3, "wlan0", "", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(3, AF_INET6, "2001:db8::5", 64, 0);
+        add_addr(3, AF_INET6, "fe80::1", 64, IFA_F_PERMANENT);
+        add_default(AF_INET6, 3, 600, NULL);
+        add_listener(AF_INET, "0.0.0.0", 8000);
+        l = add_listener(AF_INET6, "::", 8001);
+        compute();
+        ck_assert_ptr_null(share(8000));
+        ck_assert_int_eq(server(8000)->problem, REACH_PROBLEM_FAMILY_MISMATCH);
+        ck_assert_ptr_nonnull(strstr(server(8000)->hint, "::"));
+        ck_assert_str_eq(share(8001), "http://[2001:db8::5]:8001/");
+
+        /* an IPv4-only network and a v6only server */
+        ck_assert_int_eq(state_link_remove(st, 3), 1);
+        add_link(3, "wlan0", "", ARPHRD_ETHER, IF_OPER_UP);
+        add_addr(3, AF_INET, "192.168.1.23", 24, 0);
+        add_default(AF_INET, 3, 600, NULL);
+        l->v6only = true;
+        compute();
+        ck_assert_str_eq(share(8000), "http://192.168.1.23:8000/");
+        ck_assert_int_eq(server(8001)->problem, REACH_PROBLEM_FAMILY_MISMATCH);
+        ck_assert_ptr_nonnull(strstr(server(8001)->hint, "0.0.0.0"));
+
+        /* no network at all is not a family problem */
+        ck_assert_int_eq(state_link_remove(st, 3), 1);
+        compute();
+        ck_assert_int_eq(server(8000)->problem, REACH_PROBLEM_NO_NETWORK);
+        ck_assert_int_eq(server(8001)->problem, REACH_PROBLEM_NO_NETWORK);
+}
+END_TEST
+
+START_TEST(test_bound_link_down) {
+        laptop();
+        add_link(2, "eth0", "", ARPHRD_ETHER, IF_OPER_DOWN);
+        add_addr(2, AF_INET, "10.0.0.7", 24, IFA_F_PERMANENT);
+        state_get_link_mutable(st, 2)->flags = IFF_UP;          /* up, no carrier: the cable is out */
+        add_listener(AF_INET, "10.0.0.7", 4000);
+        compute();
+        ck_assert_ptr_null(share(4000));
+        ck_assert_int_eq(server(4000)->problem, REACH_PROBLEM_BOUND_LINK_DOWN);
+        ck_assert_int_eq(server(4000)->urls[0].reason, REACH_REASON_NO_CARRIER);
+        ck_assert_ptr_null(strstr(server(4000)->hint, "connect this machine"));
+}
+END_TEST
+
+START_TEST(test_default_server_tie) {
+        laptop();
+        /* the README's demo: two servers started in the same clock tick */
+        add_listener(AF_INET, "127.0.0.1", 8000);
+        procs[0] = (ProcInfo) { .pid = 10, .name = "python3", .start_time = 500 };
+        add_listener(AF_INET, "0.0.0.0", 8001);
+        procs[1] = (ProcInfo) { .pid = 11, .name = "python3", .start_time = 500 };
+        add_listener(AF_INET, "0.0.0.0", 8002);
+        procs[2] = (ProcInfo) { .pid = 12, .name = "python3", .start_time = 500 };
+        compute();
+        /* the shareable one, then the lowest port */
+        ck_assert_uint_eq(reach_view_default_server(view)->port, 8001);
+        ck_assert(server(8001)->is_default);
+        ck_assert(!server(8000)->is_default);
+        ck_assert(!server(8002)->is_default);
 }
 END_TEST
 
@@ -532,6 +689,12 @@ static Suite *reach_suite(void) {
         tcase_add_test(tc, test_bound_to_device);
         tcase_add_test(tc, test_default_server_most_recent);
         tcase_add_test(tc, test_ignored_interfaces);
+        tcase_add_test(tc, test_audience_wifi_gone_container);
+        tcase_add_test(tc, test_audience_vpn);
+        tcase_add_test(tc, test_audience_uplinks);
+        tcase_add_test(tc, test_family_mismatch);
+        tcase_add_test(tc, test_bound_link_down);
+        tcase_add_test(tc, test_default_server_tie);
         tcase_add_test(tc, test_format_url);
         tcase_add_test(tc, test_names);
         suite_add_tcase(s, tc);

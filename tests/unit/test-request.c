@@ -83,6 +83,29 @@ START_TEST(test_arguments) {
 }
 END_TEST
 
+START_TEST(test_audience) {
+        Request req;
+
+        ck_assert_int_eq(request_parse("url vpn", 7, &req), 0);
+        ck_assert_int_eq(req.audience, REACH_AUDIENCE_VPN);
+        ck_assert(!req.has_port);
+        ck_assert_int_eq(request_parse("url host 5173", 13, &req), 0);
+        ck_assert_int_eq(req.audience, REACH_AUDIENCE_HOST);
+        ck_assert_uint_eq(req.port, 5173);
+        ck_assert_int_eq(request_parse("url 5173 lan", 12, &req), 0);
+        ck_assert_int_eq(req.audience, REACH_AUDIENCE_LAN);
+        ck_assert(req.has_port);
+        ck_assert_int_eq(request_parse("url", 3, &req), 0);
+        ck_assert_int_eq(req.audience, REACH_AUDIENCE_LAN);
+        assert_fails("url vpn vpn", -EINVAL);
+        assert_fails("url 1 2", -EINVAL);
+        assert_fails("url loopback", -EINVAL);
+        assert_fails("url VPN", -EINVAL);
+        assert_fails("list vpn", -EINVAL);
+        assert_fails("watch host 5173", -EINVAL);
+}
+END_TEST
+
 START_TEST(test_blanks) {
         assert_parses("url\t5173", REQUEST_URL, 5173);
         assert_parses("url  \t 5173", REQUEST_URL, 5173);
@@ -158,6 +181,7 @@ static Suite *request_suite(void) {
         tcase_add_test(tc, test_empty);
         tcase_add_test(tc, test_ports);
         tcase_add_test(tc, test_arguments);
+        tcase_add_test(tc, test_audience);
         tcase_add_test(tc, test_blanks);
         tcase_add_test(tc, test_unknown);
         tcase_add_test(tc, test_bad_bytes);

@@ -143,6 +143,36 @@ START_TEST(test_url) {
 }
 END_TEST
 
+static const char *render_audience(ReachAudience audience, int port) {
+        Request req = { .command = REQUEST_URL, .has_port = port > 0, .port = port > 0 ? (uint16_t) port : 0,
+                        .audience = audience };
+        Snapshot snap = { .state = st, .view = view, .generation = 7, .hostname = "laptop" };
+
+        strbuf_reset(&out);
+        ck_assert_int_eq(response_render(&out, &req, &snap), 0);
+        return out.data ?: "";
+}
+
+START_TEST(test_url_audience) {
+        Address a = { .family = AF_INET, .ifindex = 5, .prefixlen = 24, .scope = RT_SCOPE_UNIVERSE };
+
+        servers();
+        add_link(5, "tun0", ARPHRD_TUNNEL, IF_OPER_UNKNOWN, false);
+        parse(AF_INET, "10.8.0.2", &a.address);
+        ck_assert_int_ge(state_address_update(st, &a), 0);
+        compute();
+        ck_assert_str_eq(render_audience(REACH_AUDIENCE_VPN, -1), "http://10.8.0.2:5173/\n");
+        ck_assert_str_eq(render_audience(REACH_AUDIENCE_LAN, 5173), "http://192.168.1.23:5173/\n");
+        ck_assert_str_eq(render_audience(REACH_AUDIENCE_HOST, 5173),
+                         "ERR no-network port 5173 has no URL that containers or VMs on this machine can open\n");
+        /* the server's own problem first: no network fixes a loopback bind */
+        ck_assert_str_eq(render_audience(REACH_AUDIENCE_VPN, 8000),
+                         "ERR loopback-only port 8000 listens on 127.0.0.1 only: not reachable from other machines; "
+                         HINT_8000 "\n");
+        ck_assert_str_eq(render_audience(REACH_AUDIENCE_VPN, 7777), "ERR not-listening nothing listens on port 7777\n");
+}
+END_TEST
+
 START_TEST(test_url_default_has_problem) {
         laptop();
         add_listener(AF_INET, "127.0.0.1", 8000, 4300, "python3", "python3 -m http.server 8000 --bind 127.0.0.1", 100);
@@ -225,9 +255,9 @@ START_TEST(test_list_ipv6) {
                       "4000\thttp://[fe80::1]:4000/\twlan0\twifi\tlink-local\n"
                       "4000\thttp://[::1]:4000/\tlo\tloopback\tloopback\n");
         assert_render(REQUEST_URL, -1,
-                      "ERR no-network port 4000 listens, but this machine has no address other machines can "
-                      "reach; connect this machine to a network (Wi-Fi or Ethernet); the server listens on "
-                      "every interface and will be reachable as soon as an address appears\n");
+                      "ERR family-mismatch port 4000 listens on :: (IPv6 only), but the local network has only "
+                      "IPv4 addresses; make it listen on 0.0.0.0 as well, or on :: without IPV6_V6ONLY, so it "
+                      "takes IPv4 connections too\n");
 }
 END_TEST
 
@@ -275,10 +305,10 @@ START_TEST(test_watch) {
         }
         assert_render(REQUEST_WATCH, -1, expected.data);
         ck_assert_int_eq(strncmp(out.data, "{\"event\":\"snapshot\",\"port\":5173,\"watched\":false,\"listening\":true,"
-                                 "\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
+                                 "\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
                                  "\"cmdline\":\"node /usr/bin/vite\"},\"share_url\":\"http://192.168.1.23:5173/\",",
                                  strlen("{\"event\":\"snapshot\",\"port\":5173,\"watched\":false,\"listening\":true,"
-                                        "\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
+                                        "\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
                                         "\"cmdline\":\"node /usr/bin/vite\"},\"share_url\":\"http://192.168.1.23:5173/\",")), 0);
         ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"port\":8000,"));
         ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"port\":9000,"));
@@ -305,17 +335,17 @@ START_TEST(test_changes) {
 
         ck_assert_int_eq(response_render_changes(&out, &all, changes, 3), 0);
         ck_assert_str_eq(out.data,
-                "{\"event\":\"added\",\"port\":5173,\"watched\":false,\"listening\":true,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"problem\":null,\"hint\":null,\"urls\":[]}\n"
-                "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"problem\":null,\"hint\":null,\"urls\":[]}\n"
-                "{\"event\":\"changed\",\"port\":9000,\"watched\":false,\"listening\":true,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"problem\":null,\"hint\":null,\"urls\":[]}\n");
+                "{\"event\":\"added\",\"port\":5173,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n"
+                "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n"
+                "{\"event\":\"changed\",\"port\":9000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n");
         strbuf_reset(&out);
         ck_assert_int_eq(response_render_changes(&out, &one, changes, 3), 0);
         ck_assert_str_eq(out.data,
-                "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"problem\":null,\"hint\":null,\"urls\":[]}\n");
+                "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n");
         strbuf_reset(&out);
         ck_assert_int_eq(response_render_changes(&out, &none, changes, 3), 0);
         ck_assert_uint_eq(out.len, 0);
@@ -396,7 +426,7 @@ START_TEST(test_summary) {
         srv.problem = REACH_PROBLEM_NO_NETWORK;
         ck_assert_int_eq(response_server_summary(&out, &srv), 0);
         ck_assert_str_eq(out.data,
-                         "port 8080 listens, but this machine has no address other machines can reach");
+                         "port 8080 listens, but this machine is not on a local network");
 }
 END_TEST
 
@@ -415,9 +445,9 @@ START_TEST(test_problem_missing) {
         ReachView v = { .servers = &srv, .n_servers = 1 };
 
         ck_assert_str_eq(render_view(&v, REQUEST_URL, -1),
-                         "ERR no-network port 8080 listens, but this machine has no address other machines can reach\n");
+                         "ERR no-network port 8080 listens, but this machine is not on a local network\n");
         ck_assert_str_eq(render_view(&v, REQUEST_STATUS, -1),
-                         "port 8080 listens, but this machine has no address other machines can reach\n");
+                         "port 8080 listens, but this machine is not on a local network\n");
         srv.listening = false;
         ck_assert_str_eq(render_view(&v, REQUEST_URL, 8080), "ERR not-listening nothing listens on port 8080\n");
 }
@@ -458,6 +488,7 @@ static Suite *response_suite(void) {
 
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_url);
+        tcase_add_test(tc, test_url_audience);
         tcase_add_test(tc, test_url_default_has_problem);
         tcase_add_test(tc, test_no_server);
         tcase_add_test(tc, test_watched_not_listening);

@@ -465,7 +465,7 @@ START_TEST(test_link_kind) {
                 { ARPHRD_ETHER, 0, "bond", false, LINK_KIND_ETHERNET },
                 { ARPHRD_ETHER, 0, "team", false, LINK_KIND_ETHERNET },
                 { ARPHRD_ETHER, 0, "vlan", false, LINK_KIND_ETHERNET },
-                { ARPHRD_ETHER, 0, "macvlan", false, LINK_KIND_OTHER },
+                { ARPHRD_ETHER, 0, "macvlan", false, LINK_KIND_ETHERNET },
                 { ARPHRD_ETHER, 0, "vxlan", false, LINK_KIND_OTHER },
                 { ARPHRD_NONE, 0, "tun", false, LINK_KIND_VPN },
                 { ARPHRD_ETHER, 0, "tun", false, LINK_KIND_OTHER },  /* tap */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "mirror.h"
 #include "watchline.h"
 
 /* A line as the daemon writes it (format_server_json), with a share_url inside urls too */
@@ -322,10 +323,50 @@ START_TEST(test_done_null) {
 }
 END_TEST
 
+static void mirror_feed(Mirror *m, const char *line) {
+        WatchLine w;
+
+        ck_assert_int_eq(watchline_parse(line, strlen(line), &w), 0);
+        ck_assert_int_eq(mirror_update(m, &w, line, strlen(line)), 0);
+        watchline_done(&w);
+}
+
+START_TEST(test_mirror_default) {
+        Mirror m = {};
+        const MirrorServer *s;
+
+        /* the default server has no URL yet: wait goes on although another one has */
+        mirror_feed(&m, "{\"event\":\"snapshot\",\"port\":8000,\"default\":true,\"share_url\":null}");
+        mirror_feed(&m, "{\"event\":\"snapshot\",\"port\":8001,\"default\":false,\"share_url\":\"http://a:8001/\"}");
+        ck_assert_ptr_null(mirror_default_shared(&m));
+        ck_assert_ptr_nonnull(mirror_find_port(&m, 8001));
+        ck_assert(mirror_find_port(&m, 8001)->has_share_url);
+        /* a newer server becomes the default: its line may come before the old default's */
+        mirror_feed(&m, "{\"event\":\"added\",\"port\":3000,\"default\":true,\"share_url\":\"http://a:3000/\"}");
+        s = mirror_default_shared(&m);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_uint_eq(s->port, 3000);
+        ck_assert_str_eq(s->line, "{\"event\":\"added\",\"port\":3000,\"default\":true,\"share_url\":\"http://a:3000/\"}");
+        mirror_feed(&m, "{\"event\":\"changed\",\"port\":8000,\"default\":false,\"share_url\":null}");
+        ck_assert_uint_eq(mirror_default_shared(&m)->port, 3000);
+        /* removed: gone, whatever its last URL */
+        mirror_feed(&m, "{\"event\":\"removed\",\"port\":3000,\"default\":true,\"share_url\":\"http://a:3000/\"}");
+        ck_assert_ptr_null(mirror_find_port(&m, 3000));
+        ck_assert_ptr_null(mirror_default_shared(&m));
+        mirror_feed(&m, "{\"event\":\"changed\",\"port\":8001,\"default\":true,\"share_url\":\"http://a:8001/\"}");
+        ck_assert_uint_eq(mirror_default_shared(&m)->port, 8001);
+        /* lines without a port change nothing */
+        mirror_feed(&m, "{\"event\":\"synced\"}");
+        ck_assert_uint_eq(m.n, 2);
+        mirror_done(&m);
+}
+END_TEST
+
 static Suite *watchline_suite(void) {
         Suite *s = suite_create("watchline");
         TCase *tc = tcase_create("parse");
 
+        tcase_add_test(tc, test_mirror_default);
         tcase_add_test(tc, test_daemon_line);
         tcase_add_test(tc, test_problem_line);
         tcase_add_test(tc, test_nested_not_taken);
