@@ -264,6 +264,7 @@ static int parse_multipath(const struct nlattr *attr, int family, RtnlRoute *rt)
 
                         memset(hop, 0, sizeof(*hop));
                         hop->oif = nh->rtnh_ifindex;
+                        hop->linkdown = nh->rtnh_flags & (RTNH_F_LINKDOWN | RTNH_F_DEAD);
                         if (tb[RTA_GATEWAY]) {
                                 r = get_inaddr(tb[RTA_GATEWAY], family, &hop->gateway);
                                 if (r < 0)
@@ -335,6 +336,8 @@ int rtnl_parse_route(const struct nlmsghdr *nlh, RtnlRoute *ret) {
                                 return r;
                 }
                 rt.nexthops[0].oif = (int) oif;
+                /* a single hop's RTNH_F_* are in rtm_flags */
+                rt.nexthops[0].linkdown = rtm->rtm_flags & (RTNH_F_LINKDOWN | RTNH_F_DEAD);
                 if (tb[RTA_GATEWAY]) {
                         r = get_inaddr(tb[RTA_GATEWAY], rt.family, &rt.nexthops[0].gateway);
                         if (r < 0)
@@ -427,6 +430,10 @@ static int apply_newlink(State *s, const struct nlmsghdr *nlh) {
                 return changed;
 
         if (!(l.flags & IFF_UP) && flush_ipv4_link(s, l.ifindex, false) > 0)
+                changed = 1;
+        /* fib_sync_down_dev() and rt6_sync_down_dev() on carrier loss, fib_sync_up() and
+         * rt6_sync_up() on its return: no RTM_NEWROUTE tells */
+        if (state_routes_set_linkdown(s, l.ifindex, !(l.flags & IFF_LOWER_UP)) > 0)
                 changed = 1;
         return changed;
 }
@@ -524,6 +531,7 @@ static void route_hop(const RtnlRoute *rt, size_t i, Route *ret) {
                 .table = rt->table,
                 .has_gateway = rt->nexthops[i].has_gateway,
                 .gateway = rt->nexthops[i].gateway,
+                .linkdown = rt->nexthops[i].linkdown,
                 .has_prefsrc = rt->has_prefsrc,
                 .prefsrc = rt->prefsrc,
                 /* only IPv4 needs it, and IPv6 turns siblings into single routes silently */

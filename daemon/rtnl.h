@@ -24,6 +24,7 @@ typedef struct RtnlRoute {
         size_t n_nexthops;
         struct {
                 int oif;
+                bool linkdown;                /* RTNH_F_LINKDOWN or RTNH_F_DEAD */
                 bool has_gateway;
                 union in_addr_union gateway;
         } nexthops[RTNL_MAX_NEXTHOPS];

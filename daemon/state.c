@@ -312,6 +312,7 @@ int state_route_update(State *s, const Route *r) {
                 Route *old = &s->routes[i];
 
                 changed = old->multipath != copy.multipath ||
+                        old->linkdown != copy.linkdown ||
                         old->has_prefsrc != copy.has_prefsrc ||
                         (copy.has_prefsrc &&
                          !inaddr_equal(copy.family, &old->prefsrc, &copy.prefsrc));
@@ -356,6 +357,20 @@ int state_routes_flush_link(State *s, int ifindex, int family) {
                 s->routes[j++] = *r;
         }
         s->n_routes = j;
+        return n;
+}
+
+int state_routes_set_linkdown(State *s, int ifindex, bool linkdown) {
+        int n = 0;
+
+        for (size_t i = 0; i < s->n_routes; i++) {
+                Route *r = &s->routes[i];
+
+                if (r->oif == ifindex && r->linkdown != linkdown) {
+                        r->linkdown = linkdown;
+                        n++;
+                }
+        }
         return n;
 }
 
@@ -531,6 +546,15 @@ const char *state_scope_to_string(uint8_t scope) {
 
 /* ---- default routes ---- */
 
+bool state_route_is_live(const State *s, const Route *r) {
+        const Link *l;
+
+        if (r->linkdown)
+                return false;
+        l = state_get_link(s, r->oif);
+        return l && state_link_has_carrier(l);
+}
+
 int state_link_default_route_metric(const State *s, int ifindex, uint32_t *ret_metric) {
         bool found = false;
         uint32_t best = 0;
@@ -538,7 +562,7 @@ int state_link_default_route_metric(const State *s, int ifindex, uint32_t *ret_m
         for (size_t i = 0; i < s->n_routes; i++) {
                 const Route *r = &s->routes[i];
 
-                if (r->oif != ifindex)
+                if (r->oif != ifindex || !state_route_is_live(s, r))
                         continue;
                 if (!found || r->metric < best)
                         best = r->metric;
@@ -555,7 +579,7 @@ bool state_address_is_default_prefsrc(const State *s, const Address *a) {
                 const Route *r = &s->routes[i];
 
                 if (r->family == a->family && r->has_prefsrc &&
-                    inaddr_equal(a->family, &r->prefsrc, &a->address))
+                    inaddr_equal(a->family, &r->prefsrc, &a->address) && state_route_is_live(s, r))
                         return true;
         }
         return false;

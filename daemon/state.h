@@ -62,6 +62,7 @@ typedef struct Route {
         bool has_prefsrc;
         union in_addr_union prefsrc;
         bool multipath;                       /* IPv4: one of several hops (kept, dead, on link down) */
+        bool linkdown;                        /* RTNH_F_LINKDOWN or RTNH_F_DEAD */
         bool marked;
 } Route;
 
@@ -102,6 +103,9 @@ int state_route_update(State *s, const Route *r);
 int state_route_remove(State *s, const Route *r);
 /* Drops the routes of the family (AF_UNSPEC: all) on the link; returns how many went. */
 int state_routes_flush_link(State *s, int ifindex, int family);
+/* The kernel flags the hops on a link linkdown when it loses its carrier and clears the flag when
+ * the carrier comes back, without a message: returns how many routes changed. */
+int state_routes_set_linkdown(State *s, int ifindex, bool linkdown);
 /* Drops the IPv4 routes whose preferred source is the address; returns how many went. */
 int state_routes_flush_prefsrc(State *s, int family, const union in_addr_union *prefsrc);
 
@@ -118,8 +122,11 @@ const char *state_link_kind_to_string(LinkKind k);
 const char *state_operstate_to_string(uint8_t operstate);
 const char *state_scope_to_string(uint8_t scope);
 
-/* The lowest metric of the default routes leaving through the link (either family);
+/* A route the kernel keeps while its link has no carrier (flagged linkdown, or on a link that is
+ * gone, down or without carrier) leads nowhere: it is no default route for anything below. */
+bool state_route_is_live(const State *s, const Route *r);
+/* The lowest metric of the live default routes leaving through the link (either family);
  * -ENOENT when none does. */
 int state_link_default_route_metric(const State *s, int ifindex, uint32_t *ret_metric);
-/* The address is the preferred source of a default route of its family */
+/* The address is the preferred source of a live default route of its family */
 bool state_address_is_default_prefsrc(const State *s, const Address *a);

@@ -97,7 +97,8 @@ netns_ip_default_devs >"$netns_tmp/ip-defaults.json"
 
 nlinks=$(jq length "$netns_tmp/ip.json")
 [ "$nlinks" -ge $((2 * N + 2)) ] || netns_die "expected at least $((2 * N + 2)) links, ip shows $nlinks"
-[ "$(cat "$netns_tmp/ip-defaults.json")" = '["vx12","vx2","vx3","vx4","vx6"]' ] ||
+# vx6 has no carrier: its hop of the multipath default is flagged linkdown and leads nowhere
+[ "$(cat "$netns_tmp/ip-defaults.json")" = '["vx12","vx2","vx3","vx4"]' ] ||
         netns_die "ip shows other default routes than the test set up: $(cat "$netns_tmp/ip-defaults.json")"
 [ "$(jq -c '[.[].operstate] | unique' "$netns_tmp/ip.json")" = '["down","lowerlayerdown","unknown","up"]' ] ||
         netns_die "the test meant to set up links in every operstate: $(jq -c '[.[].operstate] | unique' "$netns_tmp/ip.json")"
@@ -108,7 +109,7 @@ netns_check_files_eq "interfaces (index, name, operstate) and addresses (address
         "$netns_tmp/ip.json" "$netns_tmp/reachd.json"
 netns_check_files_eq "address flags equal ip -j addr's" \
         "$netns_tmp/ipflags.json" "$netns_tmp/reachdflags.json"
-netns_check_eq "default_route marks the devices of ip -j route show default (IPv4 and IPv6, main table)" \
+netns_check_eq "default_route marks the devices of ip -j route show default (IPv4 and IPv6, main table, not linkdown)" \
         '[.interfaces[] | select(.default_route) | .name] | sort' \
         "$(cat "$netns_tmp/ip-defaults.json")"
 netns_check_eq "default_route is a boolean on every interface" \

@@ -667,9 +667,12 @@ netns_reachd_view() {
         }]' "$netns_json"
 }
 
+# A route (or hop) flagged linkdown or dead leads nowhere: it is no default route
 netns_ip_default_devs() {
         { ip -j route show default; ip -6 -j route show default; } |
-                jq -s -c '[.[][] | (.dev // empty), (.nexthops // [] | .[].dev)] | unique'
+                jq -s -c 'def live: (.flags // []) | (index(["linkdown"]) or index(["dead"])) | not;
+                        [.[][] | ((select(.dev) | select(live) | .dev),
+                                  (.nexthops // [] | .[] | select(live) | .dev))] | unique'
 }
 
 netns_reachd_default_devs() {

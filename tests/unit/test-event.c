@@ -128,7 +128,8 @@ END_TEST
 
 START_TEST(test_network_and_resync) {
         State *s;
-        Link l = { .ifindex = 3, .name = "wlan0", .arphrd = ARPHRD_ETHER, .flags = IFF_UP };
+        Link l = { .ifindex = 3, .name = "wlan0", .arphrd = ARPHRD_ETHER,
+                   .flags = IFF_UP | IFF_RUNNING | IFF_LOWER_UP, .operstate = IF_OPER_UP };
         Address a = { .family = AF_INET, .ifindex = 3, .prefixlen = 24 };
         Route r = { .family = AF_INET, .oif = 3, .metric = 600, .table = RT_TABLE_MAIN };
         char *summary;
@@ -153,6 +154,11 @@ START_TEST(test_network_and_resync) {
         ck_assert_int_eq(state_link_set_ssid(s, 3, "CoffeeShop", 10), 1);
         ck_assert_int_eq(event_network_summary(s, &summary), 0);
         ck_assert_str_eq(summary, "default route via wlan0 (192.168.1.23) on Wi-Fi \"CoffeeShop\"");
+        free(summary);
+        /* carrier lost: the kernel keeps the route, flagged linkdown, but it leads nowhere */
+        ck_assert_int_eq(state_routes_set_linkdown(s, 3, true), 1);
+        ck_assert_int_eq(event_network_summary(s, &summary), 0);
+        ck_assert_str_eq(summary, "no default route");
         free(summary);
         state_free(s);
 

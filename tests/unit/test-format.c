@@ -103,7 +103,9 @@ START_TEST(test_view_json) {
         Address a2 = { .family = AF_INET, .ifindex = 1, .prefixlen = 8, .scope = RT_SCOPE_HOST };
         Link wlan = { .ifindex = 3, .name = "wlan0", .arphrd = ARPHRD_ETHER, .flags = IFF_UP | IFF_LOWER_UP,
                       .operstate = IF_OPER_UP, .wireless = true, .wireless_probed = true };
-        Route r = { .family = AF_INET6, .oif = 2, .metric = 1024, .table = RT_TABLE_MAIN };
+        Route r = { .family = AF_INET6, .oif = 3, .metric = 1024, .table = RT_TABLE_MAIN };
+        /* kept by the kernel on a link without carrier: no default route */
+        Route dead = { .family = AF_INET6, .oif = 2, .metric = 1024, .table = RT_TABLE_MAIN };
 
         ck_assert_int_eq(state_new(&s), 0);
         /* inserted out of order: the document lists interfaces by index */
@@ -116,6 +118,7 @@ START_TEST(test_view_json) {
         ck_assert_int_eq(state_address_update(s, &a1), 1);
         ck_assert_int_eq(state_address_update(s, &a2), 1);
         ck_assert_int_eq(state_route_update(s, &r), 1);
+        ck_assert_int_eq(state_route_update(s, &dead), 1);
         ck_assert_int_eq(format_view_json(&b, s, &v, 42, "lap\"top"), 0);
         ck_assert_str_eq(b.data,
                 "{\"version\":1,\"generation\":42,\"hostname\":\"lap\\\"top\",\"servers\":[],\"interfaces\":["
@@ -123,10 +126,10 @@ START_TEST(test_view_json) {
                 "\"operstate\":\"unknown\",\"default_route\":false,\"addresses\":[{\"address\":\"127.0.0.1\","
                 "\"prefixlen\":8,\"family\":\"ipv4\",\"scope\":\"host\",\"flags\":[]}]},"
                 "{\"index\":2,\"name\":\"eth0\",\"kind\":\"ethernet\",\"ssid\":null,\"up\":true,\"carrier\":false,"
-                "\"operstate\":\"lowerlayerdown\",\"default_route\":true,\"addresses\":[{\"address\":\"2001:db8::1\","
+                "\"operstate\":\"lowerlayerdown\",\"default_route\":false,\"addresses\":[{\"address\":\"2001:db8::1\","
                 "\"prefixlen\":64,\"family\":\"ipv6\",\"scope\":\"global\",\"flags\":[\"temporary\",\"deprecated\"]}]},"
                 "{\"index\":3,\"name\":\"wlan0\",\"kind\":\"wifi\",\"ssid\":\"Caf\xc3\xa9 \\\"5G\\\"\",\"up\":true,"
-                "\"carrier\":true,\"operstate\":\"up\",\"default_route\":false,\"addresses\":[]}]}");
+                "\"carrier\":true,\"operstate\":\"up\",\"default_route\":true,\"addresses\":[]}]}");
         strbuf_done(&b);
         state_free(s);
 }

@@ -131,7 +131,9 @@ typedef struct Hop {
         const char *gateway;
 } Hop;
 
-static void put_multipath(struct nlmsghdr *nlh, int family, const Hop *hops, size_t n) {
+/* flags: each hop's RTNH_F_*, or NULL */
+static void put_multipath_flags(struct nlmsghdr *nlh, int family, const Hop *hops,
+                                const uint8_t *flags, size_t n) {
         struct nlattr *nest = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
 
         for (size_t i = 0; i < n; i++) {
@@ -139,6 +141,7 @@ static void put_multipath(struct nlmsghdr *nlh, int family, const Hop *hops, siz
 
                 memset(nh, 0, sizeof(*nh));
                 nh->rtnh_ifindex = hops[i].oif;
+                nh->rtnh_flags = flags ? flags[i] : 0;
                 nlh->nlmsg_len += RTNH_LENGTH(0);
                 if (hops[i].gateway)
                         put_ip(nlh, RTA_GATEWAY, family, hops[i].gateway);
@@ -146,6 +149,10 @@ static void put_multipath(struct nlmsghdr *nlh, int family, const Hop *hops, siz
                                            (uint8_t *) nh);
         }
         mnl_attr_nest_end(nlh, nest);
+}
+
+static void put_multipath(struct nlmsghdr *nlh, int family, const Hop *hops, size_t n) {
+        put_multipath_flags(nlh, family, hops, NULL, n);
 }
 
 static struct nlattr *last_attr(const struct nlmsghdr *nlh, size_t hdrlen) {
@@ -1474,6 +1481,74 @@ START_TEST(test_process_huge_length) {
 }
 END_TEST
 
+/* ---- linkdown: routes the kernel keeps on a link without carrier ---- */
+
+START_TEST(test_parse_route_linkdown) {
+        static const Hop hops[] = { { 3, "10.0.0.254" }, { 4, "10.1.0.254" }, { 5, "10.2.0.254" } };
+        static const uint8_t flags[] = { RTNH_F_LINKDOWN, 0, RTNH_F_DEAD | RTNH_F_LINKDOWN };
+        Buf b = {};
+        struct nlmsghdr *nlh = route_msg(&b, RTM_NEWROUTE, AF_INET6, 0, 1024, 3, "fe80::1", NULL);
+        RtnlRoute rt;
+
+        /* a single hop's flags are in rtm_flags */
+        ((struct rtmsg *) mnl_nlmsg_get_payload(nlh))->rtm_flags = RTNH_F_LINKDOWN;
+        ck_assert_int_eq(rtnl_parse_route(nlh, &rt), 0);
+        ck_assert(rt.nexthops[0].linkdown);
+        ck_assert(rtnl_route_is_default(&rt));
+
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET, 0, 50, 0, NULL, NULL);
+        put_multipath_flags(nlh, AF_INET, hops, flags, 3);
+        ck_assert_int_eq(rtnl_parse_route(nlh, &rt), 0);
+        ck_assert_uint_eq(rt.n_nexthops, 3);
+        ck_assert(rt.nexthops[0].linkdown);
+        ck_assert(!rt.nexthops[1].linkdown);
+        ck_assert(rt.nexthops[2].linkdown);
+}
+END_TEST
+
+/* eth0 with both families' default routes loses its carrier: the kernel keeps the routes, flags
+ * them linkdown and sends no RTM_NEWROUTE (Linux 6.18, `ip monitor route` in a namespace) */
+START_TEST(test_apply_carrier_loss_linkdown) {
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+        Buf b = {};
+        struct nlmsghdr *nlh;
+        uint32_t m;
+
+        setup_two_links(s);
+        ck_assert_int_eq(state_link_default_route_metric(s, 3, &m), 0);
+        ck_assert_uint_eq(m, 100);
+
+        ck_assert_int_eq(do_link(s, RTM_NEWLINK, 3, IFF_UP, "eth0", IF_OPER_LOWERLAYERDOWN), 1);
+        ck_assert_uint_eq(count_routes(s, AF_INET, 3), 2);
+        ck_assert_uint_eq(count_routes(s, AF_INET6, 3), 1);
+        for (size_t i = 0; i < s->n_routes; i++)
+                ck_assert(s->routes[i].linkdown == (s->routes[i].oif == 3));
+        ck_assert_int_eq(state_link_default_route_metric(s, 3, &m), -ENOENT);
+        ck_assert_int_eq(state_link_default_route_metric(s, 4, &m), 0);
+        ck_assert(!state_address_is_default_prefsrc(s, &(Address) {
+                .family = AF_INET6, .address = ip(AF_INET6, "2001:db8::1") }));
+
+        /* a dump of that moment says the same */
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET6, 0, 1024, 3, "fe80::1", "2001:db8::1");
+        ((struct rtmsg *) mnl_nlmsg_get_payload(nlh))->rtm_flags = RTNH_F_LINKDOWN;
+        ck_assert_int_eq(apply(s, nlh), 0);
+
+        /* the carrier is back: the flags go, again without a word */
+        ck_assert_int_eq(do_link(s, RTM_NEWLINK, 3, LINK_UP, "eth0", IF_OPER_UP), 1);
+        for (size_t i = 0; i < s->n_routes; i++)
+                ck_assert(!s->routes[i].linkdown);
+        ck_assert_int_eq(state_link_default_route_metric(s, 3, &m), 0);
+        ck_assert_uint_eq(m, 100);
+
+        /* should a kernel send the route again with the flag, that is a change */
+        ck_assert_int_eq(apply(s, nlh), 1);
+        ck_assert_int_eq(state_link_default_route_metric(s, 3, &m), 0);
+        ck_assert_uint_eq(m, 100);
+        ((struct rtmsg *) mnl_nlmsg_get_payload(nlh))->rtm_flags = 0;
+        ck_assert_int_eq(apply(s, nlh), 1);
+}
+END_TEST
+
 static Suite *rtnl_suite(void) {
         Suite *s = suite_create("rtnl");
         TCase *parse = tcase_create("parse");
@@ -1497,6 +1572,7 @@ static Suite *rtnl_suite(void) {
         tcase_add_test(parse, test_parse_route_multipath_many);
         tcase_add_test(parse, test_parse_route_malformed);
         tcase_add_test(parse, test_route_is_default);
+        tcase_add_test(parse, test_parse_route_linkdown);
         suite_add_tcase(s, parse);
 
         tcase_add_test(apply_tc, test_apply_link);
@@ -1514,6 +1590,7 @@ static Suite *rtnl_suite(void) {
         tcase_add_test(apply_tc, test_apply_multipath_link_down);
         tcase_add_test(apply_tc, test_apply_multipath_last_address);
         tcase_add_test(apply_tc, test_apply_multipath_dellink);
+        tcase_add_test(apply_tc, test_apply_carrier_loss_linkdown);
         suite_add_tcase(s, apply_tc);
 
         tcase_add_test(buffer, test_process_dump_with_events);

@@ -61,6 +61,17 @@ static State *new_state(void) {
         return s;
 }
 
+#define LINK_UP (IFF_UP | IFF_RUNNING | IFF_LOWER_UP)
+
+/* Links 2, 3 and 4, up with carrier */
+static void add_carrier_links(State *s) {
+        for (int i = 2; i <= 4; i++) {
+                Link l = mklink(i, "x", ARPHRD_ETHER, LINK_UP, IF_OPER_UP, "");
+
+                ck_assert_int_eq(state_link_update(s, &l), 1);
+        }
+}
+
 START_TEST(test_new_free) {
         State *s = new_state();
 
@@ -581,6 +592,7 @@ START_TEST(test_default_route_metric) {
         };
         uint32_t m = 4242;
 
+        add_carrier_links(s);
         ck_assert_int_eq(state_link_default_route_metric(s, 2, &m), -ENOENT);
         ck_assert_uint_eq(m, 4242);
         for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
@@ -605,6 +617,7 @@ START_TEST(test_default_prefsrc) {
         Address a6 = mkaddr(AF_INET6, 2, "2001:db8::9", 64, 0);
         Address other6 = mkaddr(AF_INET6, 2, "2001:db8::2", 64, 0);
 
+        add_carrier_links(s);
         ck_assert(!state_address_is_default_prefsrc(s, &a));
         ck_assert_int_eq(state_route_update(s, &r4), 1);
         ck_assert(state_address_is_default_prefsrc(s, &a));
@@ -613,6 +626,54 @@ START_TEST(test_default_prefsrc) {
         ck_assert_int_eq(state_route_update(s, &r6), 1);
         ck_assert(state_address_is_default_prefsrc(s, &a6));
         ck_assert(!state_address_is_default_prefsrc(s, &other6));
+}
+END_TEST
+
+/* After carrier loss the kernel keeps the routes, flagged linkdown: they lead nowhere */
+START_TEST(test_default_route_linkdown) {
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+        Route r4 = mkroute(AF_INET, 2, 100, "192.168.1.1", "192.168.1.9");
+        Route r6 = mkroute(AF_INET6, 2, 100, "fe80::1", "2001:db8::9");
+        Route other = mkroute(AF_INET, 3, 200, "10.0.0.1", NULL);
+        Address a = mkaddr(AF_INET, 2, "192.168.1.9", 24, 0);
+        Link lost = mklink(3, "x", ARPHRD_ETHER, IFF_UP, IF_OPER_LOWERLAYERDOWN, "");
+        uint32_t m = 4242;
+
+        add_carrier_links(s);
+        r4.linkdown = true;
+        r6.linkdown = true;
+        ck_assert_int_eq(state_route_update(s, &r4), 1);
+        ck_assert_int_eq(state_route_update(s, &r6), 1);
+        ck_assert_int_eq(state_route_update(s, &other), 1);
+        ck_assert(!state_route_is_live(s, &s->routes[0]));
+        ck_assert_int_eq(state_link_default_route_metric(s, 2, &m), -ENOENT);
+        ck_assert_uint_eq(m, 4242);
+        ck_assert(!state_address_is_default_prefsrc(s, &a));
+
+        /* the flag cleared: the same route again, a change */
+        r4.linkdown = false;
+        ck_assert_int_eq(state_route_update(s, &r4), 1);
+        ck_assert_int_eq(state_route_update(s, &r4), 0);
+        ck_assert_int_eq(state_link_default_route_metric(s, 2, &m), 0);
+        ck_assert_uint_eq(m, 100);
+        ck_assert(state_address_is_default_prefsrc(s, &a));
+
+        /* set and cleared by link, as the kernel does it */
+        ck_assert_int_eq(state_routes_set_linkdown(s, 2, true), 1);
+        ck_assert_int_eq(state_routes_set_linkdown(s, 2, true), 0);
+        ck_assert_int_eq(state_link_default_route_metric(s, 2, &m), -ENOENT);
+        ck_assert_int_eq(state_routes_set_linkdown(s, 2, false), 2);
+        ck_assert_int_eq(state_link_default_route_metric(s, 2, &m), 0);
+
+        /* no flag, but the link has no carrier, or is gone */
+        ck_assert_int_eq(state_link_default_route_metric(s, 3, &m), 0);
+        ck_assert_uint_eq(m, 200);
+        ck_assert_int_eq(state_link_update(s, &lost), 1);
+        ck_assert_int_eq(state_link_default_route_metric(s, 3, &m), -ENOENT);
+        other.oif = 9;
+        ck_assert_int_eq(state_route_update(s, &other), 1);
+        ck_assert(!state_route_is_live(s, &other));
+        ck_assert_int_eq(state_link_default_route_metric(s, 9, &m), -ENOENT);
 }
 END_TEST
 
@@ -637,6 +698,7 @@ static Suite *state_suite(void) {
         tcase_add_test(tc, test_strings);
         tcase_add_test(tc, test_default_route_metric);
         tcase_add_test(tc, test_default_prefsrc);
+        tcase_add_test(tc, test_default_route_linkdown);
         suite_add_tcase(s, tc);
         return s;
 }
