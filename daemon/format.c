@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "format.h"
+#include "macro.h"
 
 static const char *family_name(int family) {
         return family == AF_INET6 ? "ipv6" : "ipv4";
@@ -99,6 +100,22 @@ static int format_url_json(StrBuf *b, const ReachUrl *u) {
         return strbuf_append(b, "}");
 }
 
+/* The problem's sentence as a JSON string, null without a problem */
+static int append_problem_text(StrBuf *b, const ReachServer *srv) {
+        StrBuf text = STRBUF_INIT;
+        int r;
+
+        if (srv->problem == REACH_PROBLEM_NONE)
+                return strbuf_append(b, "null");
+        r = format_problem_sentence(&text, srv);
+        if (r >= 0)
+                r = strbuf_append_json_string(b, text.data);
+        else
+                b->error = r;
+        strbuf_done(&text);
+        return r;
+}
+
 int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
         const ReachUrl *share = reach_server_share(srv);
 
@@ -135,6 +152,8 @@ int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
         }
         strbuf_append(b, "},\"problem\":");
         strbuf_append_json_string(b, reach_problem_to_string(srv->problem));
+        strbuf_append(b, ",\"problem_text\":");
+        append_problem_text(b, srv);
         strbuf_append(b, ",\"hint\":");
         strbuf_append_json_string(b, srv->hint);
         strbuf_append(b, ",\"urls\":[");
@@ -196,7 +215,8 @@ static int link_compare(const void *a, const void *b) {
         return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *hostname) {
+int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *boot_id,
+                     const char *hostname) {
         const Link **links = NULL;
 
         if (s->n_links > 0) {
@@ -208,8 +228,10 @@ int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t gen
                 qsort(links, s->n_links, sizeof(*links), link_compare);
         }
 
-        strbuf_appendf(b, "{\"version\":%d,\"generation\":%llu,\"hostname\":", REACHD_JSON_VERSION,
+        strbuf_appendf(b, "{\"version\":%d,\"generation\":%llu,\"boot_id\":", REACHD_JSON_VERSION,
                        (unsigned long long) generation);
+        strbuf_append_json_string(b, boot_id);
+        strbuf_append(b, ",\"hostname\":");
         strbuf_append_json_string(b, hostname);
         strbuf_append(b, ",\"servers\":[");
         for (size_t i = 0; i < v->n_servers; i++) {
@@ -224,6 +246,25 @@ int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t gen
                 format_interface_json(b, s, links[i]);
         }
         free(links);
+        return strbuf_append(b, "]}");
+}
+
+int format_hello_json(StrBuf *b, uint64_t generation, const char *boot_id) {
+        /* what a client may rely on beyond protocol 1's requests and fields */
+        static const char *const features[] = {
+                "audiences", "default-server", "problem-text",
+        };
+
+        strbuf_appendf(b, "{\"event\":\"hello\",\"protocol\":%d,\"version\":", REACHD_PROTOCOL_VERSION);
+        strbuf_append_json_string(b, PACKAGE_VERSION);
+        strbuf_appendf(b, ",\"json_version\":%d,\"boot_id\":", REACHD_JSON_VERSION);
+        strbuf_append_json_string(b, boot_id);
+        strbuf_appendf(b, ",\"generation\":%llu,\"features\":[", (unsigned long long) generation);
+        for (size_t i = 0; i < ELEMENTSOF(features); i++) {
+                if (i > 0)
+                        strbuf_append(b, ",");
+                strbuf_append_json_string(b, features[i]);
+        }
         return strbuf_append(b, "]}");
 }
 

@@ -12,9 +12,16 @@
 #include "strbuf.h"
 
 #define REACHD_JSON_VERSION 1
+/* The socket protocol's version, in `hello`: requests, answers and watch lines */
+#define REACHD_PROTOCOL_VERSION 2
 
-/* The whole document: version, generation, hostname, servers, interfaces (one line, no newline) */
-int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *hostname);
+/* The whole document: version, generation, boot_id (null when NULL), hostname, servers,
+ * interfaces (one line, no newline) */
+int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *boot_id,
+                     const char *hostname);
+/* The answer to `hello`, and the first line of a watch stream: protocol and daemon versions,
+ * features, boot_id and generation (one line, no newline) */
+int format_hello_json(StrBuf *b, uint64_t generation, const char *boot_id);
 /* One server object, with "event": EVENT first when event is not NULL (watch lines) */
 int format_server_json(StrBuf *b, const ReachServer *srv, const char *event);
 /* One interface object */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
+#include <systemd/sd-id128.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@ struct Manager {
         char *config_path;
         uid_t uid;
         char hostname[256];
+        char boot_id[SD_ID128_STRING_MAX];    /* random per start: clients know to re-read after a restart */
         char *socket_path;
 
         sd_event *event;
@@ -143,6 +145,7 @@ static int copy_options(Options *dst, const Options *src) {
 
 int manager_new(const Options *o, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
+        sd_id128_t id;
         int r;
 
         m = calloc(1, sizeof(*m));
@@ -152,6 +155,10 @@ int manager_new(const Options *o, Manager **ret) {
         if (r < 0)
                 return r;
         m->uid = getuid();
+        r = sd_id128_randomize(&id);
+        if (r < 0)
+                return r;
+        sd_id128_to_string(id, m->boot_id);
         (void) gethostname(m->hostname, sizeof(m->hostname) - 1);
         r = sd_event_default(&m->event);
         if (r < 0)
@@ -650,6 +657,7 @@ static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
                 .state = m->state,
                 .view = m->view,
                 .generation = m->generation,
+                .boot_id = m->boot_id,
                 .hostname = m->hostname,
         };
         return 0;

@@ -94,7 +94,7 @@ int once_run(const Options *o, FILE *out) {
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot compute the view");
         (void) gethostname(hostname, sizeof(hostname) - 1);
-        r = format_view_json(&b, s, view, 0, hostname);
+        r = format_view_json(&b, s, view, 0, NULL, hostname);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot format the view");
         if (fprintf(out, "%s\n", b.data) < 0 || fflush(out) != 0)

@@ -12,6 +12,7 @@ static const char *const command_names[_REQUEST_COMMAND_MAX] = {
         [REQUEST_WATCH] = "watch",
         [REQUEST_STATUS] = "status",
         [REQUEST_PING] = "ping",
+        [REQUEST_HELLO] = "hello",
 };
 
 const char *request_command_to_string(RequestCommand c) {
@@ -27,6 +28,7 @@ static bool command_takes_port(RequestCommand c) {
                 return true;
         case REQUEST_JSON:
         case REQUEST_PING:
+        case REQUEST_HELLO:
         case _REQUEST_COMMAND_MAX:
                 break;
         }

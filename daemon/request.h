@@ -16,6 +16,7 @@ typedef enum RequestCommand {
         REQUEST_WATCH,
         REQUEST_STATUS,
         REQUEST_PING,
+        REQUEST_HELLO,
         _REQUEST_COMMAND_MAX,
 } RequestCommand;
 

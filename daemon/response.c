@@ -138,7 +138,7 @@ static int render_list(StrBuf *b, const Request *req, const Snapshot *snap) {
 static int render_json(StrBuf *b, const Snapshot *snap) {
         int r;
 
-        r = format_view_json(b, snap->state, snap->view, snap->generation, snap->hostname);
+        r = format_view_json(b, snap->state, snap->view, snap->generation, snap->boot_id, snap->hostname);
         if (r < 0)
                 return r;
         return strbuf_append(b, "\n");
@@ -211,6 +211,9 @@ int response_render(StrBuf *b, const Request *req, const Snapshot *snap) {
                 return render_status(b, req, snap);
         case REQUEST_PING:
                 return strbuf_append(b, "pong\n");
+        case REQUEST_HELLO:
+                format_hello_json(b, snap->generation, snap->boot_id);
+                return strbuf_append(b, "\n");
         case _REQUEST_COMMAND_MAX:
                 break;
         }

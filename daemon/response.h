@@ -15,6 +15,7 @@ typedef struct Snapshot {
         const State *state;
         const ReachView *view;
         uint64_t generation;
+        const char *boot_id;                  /* random per daemon start, 32 hex digits */
         const char *hostname;
 } Snapshot;
 

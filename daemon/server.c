@@ -42,7 +42,7 @@ struct Client {
         ClientState state;
         Request request;
         bool input_eof;
-        char line[REACHD_REQUEST_MAX + 1];    /* the longest line that may still end in '\n' */
+        char line[REACHD_REQUEST_MAX + 2];    /* the longest line that may still end in "\r\n" */
         size_t n_line;
         StrBuf out;
         size_t out_sent;
@@ -283,16 +283,24 @@ static int client_fail_request(Client *c, size_t len, int error) {
                         ;
                 quote(word, n, quoted);
                 snprintf(text, sizeof(text),
-                         "unknown command '%s': try url, list, json, watch, status or ping", quoted);
+                         "unknown command '%s': try url, list, json, watch, status, ping or hello", quoted);
                 return client_fail(c, RESPONSE_ERR_UNKNOWN_COMMAND, text);
         case -EINVAL:
                 quote(c->line, len, quoted);
                 snprintf(text, sizeof(text),
                          "bad arguments in '%s': url, list, status and watch take an optional PORT (1-65535), "
-                         "json and ping take none", quoted);
+                         "url also an audience (lan, vpn, host); json, ping and hello take none", quoted);
                 return client_fail(c, RESPONSE_ERR_BAD_REQUEST, text);
         }
         return error;
+}
+
+/* The limit counts the request, not its line ending: "\r\n" is as good as "\n" */
+static int client_fail_too_long(Client *c) {
+        char text[64];
+
+        snprintf(text, sizeof(text), "request lines are at most %d bytes", REACHD_REQUEST_MAX);
+        return client_fail(c, RESPONSE_ERR_TOO_LONG, text);
 }
 
 static int client_answer(Client *c, size_t len) {
@@ -301,6 +309,8 @@ static int client_answer(Client *c, size_t len) {
         bool refresh = false;
         int r;
 
+        if (len - (len > 0 && c->line[len - 1] == '\r') > REACHD_REQUEST_MAX)
+                return client_fail_too_long(c);
         r = request_parse(c->line, len, &c->request);
         if (r < 0)
                 return client_fail_request(c, len, r);
@@ -314,6 +324,7 @@ static int client_answer(Client *c, size_t len) {
                 break;
         case REQUEST_WATCH:
         case REQUEST_PING:
+        case REQUEST_HELLO:
         case _REQUEST_COMMAND_MAX:
                 break;
         }
@@ -341,12 +352,8 @@ static int client_read_request(Client *c) {
                 char *nl;
                 ssize_t n;
 
-                if (c->n_line >= sizeof(c->line)) {
-                        char text[64];
-
-                        snprintf(text, sizeof(text), "request lines are at most %d bytes", REACHD_REQUEST_MAX);
-                        return client_fail(c, RESPONSE_ERR_TOO_LONG, text);
-                }
+                if (c->n_line >= sizeof(c->line))
+                        return client_fail_too_long(c);
                 n = recv(c->fd, c->line + c->n_line, sizeof(c->line) - c->n_line, MSG_DONTWAIT);
                 if (n < 0) {
                         if (errno == EINTR)

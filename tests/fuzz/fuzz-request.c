@@ -197,10 +197,13 @@ static void check_answer(const Request *req) {
         switch (req->command) {
         case REQUEST_URL:
                 fuzz_assert(count_lines(b.data) == 1);
-                if (srv && reach_server_share(srv))
-                        fuzz_assert(strncmp(b.data, reach_server_share(srv)->url, b.len - 1) == 0);
+                /* `url vpn`: the best URL of that audience; the LAN's is the share URL */
+                if (srv && reach_server_best(srv, req->audience))
+                        fuzz_assert(strncmp(b.data, reach_server_best(srv, req->audience)->url, b.len - 1) == 0);
                 else
                         fuzz_assert(is_error_line(b.data));
+                if (srv && req->audience == REACH_AUDIENCE_LAN)
+                        fuzz_assert(!reach_server_share(srv) == is_error_line(b.data));
                 fuzz_assert(fuzz_text_printable(b.data, b.len, false));
                 break;
         case REQUEST_LIST:
@@ -220,6 +223,10 @@ static void check_answer(const Request *req) {
                 break;
         case REQUEST_PING:
                 fuzz_assert(strcmp(b.data, "pong\n") == 0);
+                break;
+        case REQUEST_HELLO:
+                fuzz_assert(count_lines(b.data) == 1);
+                fuzz_assert(fuzz_json_valid(b.data, b.len));
                 break;
         case _REQUEST_COMMAND_MAX:
                 fuzz_assert(!"parsed to no command");

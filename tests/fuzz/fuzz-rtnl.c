@@ -256,7 +256,7 @@ static void check_view(const State *s) {
         fuzz_check_view(s, v);
         fuzz_assert(v->n_servers == ELEMENTSOF(ls));
 
-        r = format_view_json(&b, s, v, 1, "fuzz");
+        r = format_view_json(&b, s, v, 1, NULL, "fuzz");
         fuzz_assert(r == 0 || r == -ENOMEM);
         if (r == 0)
                 fuzz_assert(fuzz_json_valid(b.data, b.len));

@@ -52,7 +52,7 @@ START_TEST(test_server_json) {
                 "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\"},"
                 "\"share_url\":\"http://192.168.1.23:5173/\","
                 "\"audiences\":{\"lan\":\"http://192.168.1.23:5173/\",\"vpn\":null,\"host\":null},"
-                "\"problem\":null,\"hint\":null,\"urls\":["
+                "\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":["
                 "{\"url\":\"http://192.168.1.23:5173/\",\"address\":\"192.168.1.23\",\"family\":\"ipv4\","
                 "\"interface\":\"wlan0\",\"kind\":\"wifi\",\"audience\":\"lan\",\"default_route\":true,\"shareable\":true,"
                 "\"reason\":null,\"flags\":[\"secondary\"]},"
@@ -80,6 +80,7 @@ START_TEST(test_server_problem_json) {
                 "{\"port\":8000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[\"2001:db8::9\"],"
                 "\"v6only\":true,\"process\":null,\"share_url\":null,"
                 "\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":\"bound-address-gone\","
+                "\"problem_text\":\"port 8000 is bound to 2001:db8::9, which this machine no longer has\","
                 "\"hint\":\"fix it\",\"urls\":[{\"url\":\"http://[2001:db8::9]:8000/\",\"address\":\"2001:db8::9\","
                 "\"family\":\"ipv6\",\"interface\":null,\"kind\":\"other\",\"audience\":null,\"default_route\":false,"
                 "\"shareable\":false,\"reason\":\"address-gone\",\"flags\":[]}]}");
@@ -119,9 +120,9 @@ START_TEST(test_view_json) {
         ck_assert_int_eq(state_address_update(s, &a2), 1);
         ck_assert_int_eq(state_route_update(s, &r), 1);
         ck_assert_int_eq(state_route_update(s, &dead), 1);
-        ck_assert_int_eq(format_view_json(&b, s, &v, 42, "lap\"top"), 0);
+        ck_assert_int_eq(format_view_json(&b, s, &v, 42, "0123456789abcdef0123456789abcdef", "lap\"top"), 0);
         ck_assert_str_eq(b.data,
-                "{\"version\":1,\"generation\":42,\"hostname\":\"lap\\\"top\",\"servers\":[],\"interfaces\":["
+                "{\"version\":1,\"generation\":42,\"boot_id\":\"0123456789abcdef0123456789abcdef\",\"hostname\":\"lap\\\"top\",\"servers\":[],\"interfaces\":["
                 "{\"index\":1,\"name\":\"lo\",\"kind\":\"loopback\",\"ssid\":null,\"up\":true,\"carrier\":true,"
                 "\"operstate\":\"unknown\",\"default_route\":false,\"addresses\":[{\"address\":\"127.0.0.1\","
                 "\"prefixlen\":8,\"family\":\"ipv4\",\"scope\":\"host\",\"flags\":[]}]},"

@@ -36,6 +36,7 @@ START_TEST(test_commands) {
         assert_parses("watch", REQUEST_WATCH, -1);
         assert_parses("status", REQUEST_STATUS, -1);
         assert_parses("ping", REQUEST_PING, -1);
+        assert_parses("hello", REQUEST_HELLO, -1);
         assert_parses("url 5173", REQUEST_URL, 5173);
         assert_parses("list 8000", REQUEST_LIST, 8000);
         assert_parses("watch 3000", REQUEST_WATCH, 3000);
@@ -76,6 +77,7 @@ START_TEST(test_arguments) {
         assert_fails("json 5173", -EINVAL);
         assert_fails("status 5173 1", -EINVAL);
         assert_fails("ping 1", -EINVAL);
+        assert_fails("hello 5173", -EINVAL);
         assert_fails("ping pong", -EINVAL);
         assert_fails("url 5173 extra", -EINVAL);
         assert_fails("list 5173 5174", -EINVAL);
@@ -120,7 +122,7 @@ END_TEST
 START_TEST(test_unknown) {
         assert_fails("URL", -EOPNOTSUPP);
         assert_fails("Ping", -EOPNOTSUPP);
-        assert_fails("hello", -EOPNOTSUPP);
+        assert_fails("helo", -EOPNOTSUPP);
         assert_fails("ur", -EOPNOTSUPP);
         assert_fails("urls", -EOPNOTSUPP);
         assert_fails("pingx 1", -EOPNOTSUPP);

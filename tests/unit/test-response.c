@@ -173,6 +173,20 @@ START_TEST(test_url_audience) {
 }
 END_TEST
 
+START_TEST(test_hello) {
+        Request req = { .command = REQUEST_HELLO };
+        Snapshot snap = { .state = st, .view = view, .generation = 7, .boot_id = "0123456789abcdef0123456789abcdef",
+                          .hostname = "laptop" };
+
+        servers();
+        strbuf_reset(&out);
+        ck_assert_int_eq(response_render(&out, &req, &snap), 0);
+        ck_assert_str_eq(out.data, "{\"event\":\"hello\",\"protocol\":2,\"version\":\"" PACKAGE_VERSION "\","
+                         "\"json_version\":1,\"boot_id\":\"0123456789abcdef0123456789abcdef\",\"generation\":7,"
+                         "\"features\":[\"audiences\",\"default-server\",\"problem-text\"]}\n");
+}
+END_TEST
+
 START_TEST(test_url_default_has_problem) {
         laptop();
         add_listener(AF_INET, "127.0.0.1", 8000, 4300, "python3", "python3 -m http.server 8000 --bind 127.0.0.1", 100);
@@ -282,13 +296,13 @@ START_TEST(test_json) {
 
         servers();
         s = render(REQUEST_JSON, -1);
-        ck_assert_int_eq(strncmp(s, "{\"version\":1,\"generation\":7,\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,",
-                                 strlen("{\"version\":1,\"generation\":7,\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,")), 0);
+        ck_assert_int_eq(strncmp(s, "{\"version\":1,\"generation\":7,\"boot_id\":null,\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,",
+                                 strlen("{\"version\":1,\"generation\":7,\"boot_id\":null,\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,")), 0);
         ck_assert_uint_ge(out.len, 3);
         ck_assert_str_eq(s + out.len - 2, "}\n");
         /* one line */
         ck_assert_ptr_eq(strchr(s, '\n'), s + out.len - 1);
-        ck_assert_int_eq(format_view_json(&direct, st, view, 7, "laptop"), 0);
+        ck_assert_int_eq(format_view_json(&direct, st, view, 7, NULL, "laptop"), 0);
         ck_assert_uint_eq(out.len, direct.len + 1);
         ck_assert_int_eq(memcmp(s, direct.data, direct.len), 0);
         strbuf_done(&direct);
@@ -336,16 +350,16 @@ START_TEST(test_changes) {
         ck_assert_int_eq(response_render_changes(&out, &all, changes, 3), 0);
         ck_assert_str_eq(out.data,
                 "{\"event\":\"added\",\"port\":5173,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n"
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n"
                 "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n"
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n"
                 "{\"event\":\"changed\",\"port\":9000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n");
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n");
         strbuf_reset(&out);
         ck_assert_int_eq(response_render_changes(&out, &one, changes, 3), 0);
         ck_assert_str_eq(out.data,
                 "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"hint\":null,\"urls\":[]}\n");
+                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n");
         strbuf_reset(&out);
         ck_assert_int_eq(response_render_changes(&out, &none, changes, 3), 0);
         ck_assert_uint_eq(out.len, 0);
@@ -489,6 +503,7 @@ static Suite *response_suite(void) {
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_url);
         tcase_add_test(tc, test_url_audience);
+        tcase_add_test(tc, test_hello);
         tcase_add_test(tc, test_url_default_has_problem);
         tcase_add_test(tc, test_no_server);
         tcase_add_test(tc, test_watched_not_listening);

@@ -583,17 +583,17 @@ START_TEST(test_unknown_command) {
         char line[200];
 
         assert_answer("foo\n",
-                      "ERR unknown-command unknown command 'foo': try url, list, json, watch, status or ping\n");
+                      "ERR unknown-command unknown command 'foo': try url, list, json, watch, status, ping or hello\n");
         assert_answer("  frob 12\r\n",
-                      "ERR unknown-command unknown command 'frob': try url, list, json, watch, status or ping\n");
+                      "ERR unknown-command unknown command 'frob': try url, list, json, watch, status, ping or hello\n");
         assert_answer("URL\n",
-                      "ERR unknown-command unknown command 'URL': try url, list, json, watch, status or ping\n");
+                      "ERR unknown-command unknown command 'URL': try url, list, json, watch, status, ping or hello\n");
         /* a long word is cut in the message */
         memset(line, 'x', 150);
         strcpy(line + 150, "\n");
         assert_answer(line, "ERR unknown-command unknown command '"
                       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                      "...': try url, list, json, watch, status or ping\n");
+                      "...': try url, list, json, watch, status, ping or hello\n");
         ck_assert_uint_eq(n_snapshots, 0);
 }
 END_TEST
@@ -601,13 +601,13 @@ END_TEST
 START_TEST(test_bad_arguments) {
         assert_answer("url abc\n",
                       "ERR bad-request bad arguments in 'url abc': url, list, status and watch take an optional "
-                      "PORT (1-65535), json and ping take none\n");
+                      "PORT (1-65535), url also an audience (lan, vpn, host); json, ping and hello take none\n");
         assert_answer("ping 1\r\n",
                       "ERR bad-request bad arguments in 'ping 1': url, list, status and watch take an optional "
-                      "PORT (1-65535), json and ping take none\n");
+                      "PORT (1-65535), url also an audience (lan, vpn, host); json, ping and hello take none\n");
         assert_answer("url 70000\n",
                       "ERR bad-request bad arguments in 'url 70000': url, list, status and watch take an optional "
-                      "PORT (1-65535), json and ping take none\n");
+                      "PORT (1-65535), url also an audience (lan, vpn, host); json, ping and hello take none\n");
         ck_assert_uint_eq(n_snapshots, 0);
 }
 END_TEST
@@ -632,7 +632,7 @@ START_TEST(test_garbage) {
 END_TEST
 
 START_TEST(test_too_long) {
-        char line[REACHD_REQUEST_MAX + 2];
+        char line[REACHD_REQUEST_MAX + 3];
         char *answer;
 
         /* 1024 bytes and the newline: a line, answered as what it is */
@@ -641,13 +641,25 @@ START_TEST(test_too_long) {
         answer = request_len(line, REACHD_REQUEST_MAX + 1);
         ck_assert_str_eq(answer, "ERR unknown-command unknown command '"
                          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                         "...': try url, list, json, watch, status or ping\n");
+                         "...': try url, list, json, watch, status, ping or hello\n");
         free(answer);
 
         /* 1025 bytes: too long */
         memset(line, 'x', REACHD_REQUEST_MAX + 1);
         line[REACHD_REQUEST_MAX + 1] = '\n';
         answer = request_len(line, REACHD_REQUEST_MAX + 2);
+        ck_assert_str_eq(answer, "ERR request-too-long request lines are at most 1024 bytes\n");
+        free(answer);
+
+        /* the limit counts the request, not its line ending: 1024 bytes and CR LF are a line */
+        memset(line, 'x', REACHD_REQUEST_MAX);
+        memcpy(line + REACHD_REQUEST_MAX, "\r\n", 2);
+        answer = request_len(line, REACHD_REQUEST_MAX + 2);
+        ck_assert_int_eq(strncmp(answer, "ERR unknown-command ", 20), 0);
+        free(answer);
+        memset(line, 'x', REACHD_REQUEST_MAX + 1);
+        memcpy(line + REACHD_REQUEST_MAX + 1, "\r\n", 2);
+        answer = request_len(line, REACHD_REQUEST_MAX + 3);
         ck_assert_str_eq(answer, "ERR request-too-long request lines are at most 1024 bytes\n");
         free(answer);
         ck_assert_uint_eq(n_snapshots, 0);
