@@ -6,6 +6,7 @@
 #include <linux/nl80211.h>
 #include <string.h>
 
+#include "netlink.h"
 #include "nl80211.h"
 
 #define GET_FAMILY_LEN (NLMSG_HDRLEN + GENL_HDRLEN + MNL_ATTR_HDRLEN + MNL_ALIGN(sizeof(NL80211_GENL_NAME)))
@@ -48,27 +49,22 @@ int nl80211_build_get_interface(void *buf, size_t size, uint16_t family, uint32_
         return (int) nlh->nlmsg_len;
 }
 
-/* The generic netlink header of a message of the type; -EOPNOTSUPP for another type. The kernel
- * pads every message: with an aligned length, no attribute can reach past it into the padding. */
-static int get_genl_header(const struct nlmsghdr *nlh, uint16_t type, const struct genlmsghdr **ret) {
+/* The generic netlink header of a message of the type and the walk over its attributes;
+ * -EOPNOTSUPP for another type. The kernel pads every message: a length that is not a multiple
+ * of 4 is not the kernel's. */
+static int get_genl_header(const struct nlmsghdr *nlh, uint16_t type,
+                           const struct genlmsghdr **ret_genl, NetlinkAttrs *ret_attrs) {
+        int r;
+
         if (nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len != NLMSG_ALIGN(nlh->nlmsg_len))
                 return -EBADMSG;
         if (nlh->nlmsg_type != type)
                 return -EOPNOTSUPP;
-        if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
-                return -EBADMSG;
-        *ret = mnl_nlmsg_get_payload(nlh);
+        r = netlink_attrs_init(nlh, GENL_HDRLEN, ret_attrs);
+        if (r < 0)
+                return r;
+        *ret_genl = mnl_nlmsg_get_payload(nlh);
         return 0;
-}
-
-/* mnl_attr_for_each() and its nested form stop silently at the first attribute that does not
- * fit: where they stopped tells whether all of them did */
-static bool attrs_complete(const struct nlattr *stop, const void *end) {
-        return (const char *) stop == (const char *) end;
-}
-
-static const void *nest_end(const struct nlattr *nest) {
-        return (const char *) mnl_attr_get_payload(nest) + MNL_ALIGN(mnl_attr_get_payload_len(nest));
 }
 
 /* A NUL-terminated string attribute that fits in size bytes */
@@ -94,12 +90,15 @@ static int get_ifindex(const struct nlattr *attr, int *ret) {
 
 static int parse_group(const struct nlattr *entry, Nl80211Family *f) {
         const struct nlattr *attr;
+        NetlinkAttrs attrs;
         char name[GENL_NAMSIZ] = "";
         uint32_t id = 0;
+        int r;
 
         if (mnl_attr_validate(entry, MNL_TYPE_NESTED) < 0)
                 return -EBADMSG;
-        mnl_attr_for_each_nested(attr, entry) {
+        netlink_attrs_init_nested(entry, &attrs);
+        while ((r = netlink_attrs_next(&attrs, &attr)) > 0) {
                 switch (mnl_attr_get_type(attr)) {
                 case CTRL_ATTR_MCAST_GRP_NAME:
                         if (get_name(attr, name, sizeof(name)) < 0)
@@ -112,8 +111,8 @@ static int parse_group(const struct nlattr *entry, Nl80211Family *f) {
                         break;
                 }
         }
-        if (!attrs_complete(attr, nest_end(entry)))
-                return -EBADMSG;
+        if (r < 0)
+                return r;
         /* netlink group 0 means "no group": the kernel never hands it out */
         if (name[0] == 0 || id == 0)
                 return -EBADMSG;
@@ -128,16 +127,17 @@ static int parse_group(const struct nlattr *entry, Nl80211Family *f) {
 int nl80211_parse_family(const struct nlmsghdr *nlh, Nl80211Family *ret) {
         const struct genlmsghdr *genl;
         const struct nlattr *attr, *entry;
+        NetlinkAttrs attrs, groups;
         Nl80211Family f = {};
         int r;
 
-        r = get_genl_header(nlh, GENL_ID_CTRL, &genl);
+        r = get_genl_header(nlh, GENL_ID_CTRL, &genl, &attrs);
         if (r < 0)
                 return r;
         if (genl->cmd != CTRL_CMD_NEWFAMILY)
                 return -EOPNOTSUPP;
 
-        mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+        while ((r = netlink_attrs_next(&attrs, &attr)) > 0) {
                 switch (mnl_attr_get_type(attr)) {
                 case CTRL_ATTR_FAMILY_ID:
                         if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
@@ -151,18 +151,19 @@ int nl80211_parse_family(const struct nlmsghdr *nlh, Nl80211Family *ret) {
                 case CTRL_ATTR_MCAST_GROUPS:
                         if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
                                 return -EBADMSG;
-                        mnl_attr_for_each_nested(entry, attr) {
+                        netlink_attrs_init_nested(attr, &groups);
+                        while ((r = netlink_attrs_next(&groups, &entry)) > 0) {
                                 r = parse_group(entry, &f);
                                 if (r < 0)
                                         return r;
                         }
-                        if (!attrs_complete(entry, nest_end(attr)))
-                                return -EBADMSG;
+                        if (r < 0)
+                                return r;
                         break;
                 }
         }
-        if (!attrs_complete(attr, mnl_nlmsg_get_payload_tail(nlh)))
-                return -EBADMSG;
+        if (r < 0)
+                return r;
         /* ids below NLMSG_MIN_TYPE are netlink's own control messages */
         if (f.name[0] == 0 || f.id < NLMSG_MIN_TYPE)
                 return -EBADMSG;
@@ -187,18 +188,19 @@ static bool all_zero(const uint8_t *p, size_t n) {
 int nl80211_parse_interface(const struct nlmsghdr *nlh, uint16_t family, Nl80211Interface *ret) {
         const struct genlmsghdr *genl;
         const struct nlattr *attr;
+        NetlinkAttrs attrs;
         Nl80211Interface i = { .iftype = NL80211_IFTYPE_UNSPECIFIED };
         int r;
 
         if (family < NLMSG_MIN_TYPE)
                 return -EINVAL;
-        r = get_genl_header(nlh, family, &genl);
+        r = get_genl_header(nlh, family, &genl, &attrs);
         if (r < 0)
                 return r;
         if (genl->cmd != NL80211_CMD_NEW_INTERFACE)
                 return -EOPNOTSUPP;
 
-        mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+        while ((r = netlink_attrs_next(&attrs, &attr)) > 0) {
                 switch (mnl_attr_get_type(attr)) {
                 case NL80211_ATTR_IFINDEX:
                         if (get_ifindex(attr, &i.ifindex) < 0)
@@ -223,8 +225,8 @@ int nl80211_parse_interface(const struct nlmsghdr *nlh, uint16_t family, Nl80211
                 }
                 }
         }
-        if (!attrs_complete(attr, mnl_nlmsg_get_payload_tail(nlh)))
-                return -EBADMSG;
+        if (r < 0)
+                return r;
         if (i.ifindex == 0)
                 return -EBADMSG;
         *ret = i;
@@ -234,12 +236,13 @@ int nl80211_parse_interface(const struct nlmsghdr *nlh, uint16_t family, Nl80211
 int nl80211_parse_event(const struct nlmsghdr *nlh, uint16_t family, Nl80211Event *ret) {
         const struct genlmsghdr *genl;
         const struct nlattr *attr;
+        NetlinkAttrs attrs;
         Nl80211Event e = {};
         int r;
 
         if (family < NLMSG_MIN_TYPE)
                 return -EINVAL;
-        r = get_genl_header(nlh, family, &genl);
+        r = get_genl_header(nlh, family, &genl, &attrs);
         if (r < 0)
                 return r;
         e.cmd = genl->cmd;
@@ -253,11 +256,11 @@ int nl80211_parse_event(const struct nlmsghdr *nlh, uint16_t family, Nl80211Even
                 break;
         }
 
-        mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+        while ((r = netlink_attrs_next(&attrs, &attr)) > 0)
                 if (mnl_attr_get_type(attr) == NL80211_ATTR_IFINDEX && get_ifindex(attr, &e.ifindex) < 0)
                         return -EBADMSG;
-        if (!attrs_complete(attr, mnl_nlmsg_get_payload_tail(nlh)))
-                return -EBADMSG;
+        if (r < 0)
+                return r;
         *ret = e;
         return 0;
 }

@@ -12,48 +12,24 @@
 #include "netlink.h"
 #include "rtnl.h"
 
-/* Attributes of one level, by type; `end` is where the walk stopped */
-typedef struct AttrTable {
-        const struct nlattr **tb;
-        uint16_t max;
-        const uint8_t *end;
-} AttrTable;
-
-static int attr_table_cb(const struct nlattr *attr, void *data) {
-        AttrTable *t = data;
-        uint16_t type = mnl_attr_get_type(attr);
-
-        t->end = (const uint8_t *) attr + MNL_ALIGN(attr->nla_len);
-        if (type <= t->max)
-                t->tb[type] = attr;
-        return MNL_CB_OK;
-}
-
-/* libmnl's walk silently stops at an attribute that is too short or runs past the end:
- * anything left unwalked means the message is cut or corrupt. */
-static int attr_table_finish(const AttrTable *t, const void *start, const void *tail) {
-        const uint8_t *end = t->end ? t->end : start;
-
-        return end < (const uint8_t *) tail ? -EBADMSG : 0;
-}
-
 static int parse_attrs_payload(const void *payload, size_t len,
                                const struct nlattr **tb, uint16_t max) {
-        AttrTable t = { .tb = tb, .max = max };
+        NetlinkAttrs attrs;
 
-        memset(tb, 0, (max + 1) * sizeof(tb[0]));
-        if (mnl_attr_parse_payload(payload, len, attr_table_cb, &t) < 0)
-                return -EBADMSG;
-        return attr_table_finish(&t, payload, (const uint8_t *) payload + len);
+        netlink_attrs_init_payload(payload, len, &attrs);
+        return netlink_attrs_table(&attrs, tb, max);
 }
 
-/* The attributes after a fixed header of hdrlen bytes (checked by the caller) up to nlmsg_len:
- * mnl_attr_parse() would walk up to the aligned end and so read past a message whose
- * nlmsg_len is not a multiple of 4. */
+/* The attributes after a fixed header of hdrlen bytes, up to nlmsg_len */
 static int parse_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
                        const struct nlattr **tb, uint16_t max) {
-        return parse_attrs_payload(mnl_nlmsg_get_payload_offset(nlh, hdrlen),
-                                   mnl_nlmsg_get_payload_len(nlh) - MNL_ALIGN(hdrlen), tb, max);
+        NetlinkAttrs attrs;
+        int r;
+
+        r = netlink_attrs_init(nlh, hdrlen, &attrs);
+        if (r < 0)
+                return r;
+        return netlink_attrs_table(&attrs, tb, max);
 }
 
 /* nlmsg_len covers the netlink header and a fixed header of size bytes */
@@ -159,37 +135,25 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, Link *ret) {
         return 0;
 }
 
-typedef struct NoiseScan {
-        bool wireless;
-        bool other;
-} NoiseScan;
-
-static int noise_cb(const struct nlattr *attr, void *data) {
-        NoiseScan *n = data;
-
-        switch (mnl_attr_get_type(attr)) {
-        case IFLA_WIRELESS:
-                n->wireless = true;
-                break;
-        case IFLA_IFNAME:
-                break;
-        default:
-                n->other = true;
-                break;
-        }
-        return MNL_CB_OK;
-}
-
 bool rtnl_link_is_wireless_noise(const struct nlmsghdr *nlh) {
-        NoiseScan n = {};
+        const struct nlattr *attr;
+        NetlinkAttrs attrs;
+        bool wireless = false;
+        int r;
 
-        if (nlh->nlmsg_type != RTM_NEWLINK || !has_header(nlh, sizeof(struct ifinfomsg)))
+        if (nlh->nlmsg_type != RTM_NEWLINK || netlink_attrs_init(nlh, sizeof(struct ifinfomsg), &attrs) < 0)
                 return false;
-        if (mnl_attr_parse_payload(mnl_nlmsg_get_payload_offset(nlh, sizeof(struct ifinfomsg)),
-                                   mnl_nlmsg_get_payload_len(nlh) - sizeof(struct ifinfomsg),
-                                   noise_cb, &n) < 0)
-                return false;
-        return n.wireless && !n.other;
+        while ((r = netlink_attrs_next(&attrs, &attr)) > 0)
+                switch (mnl_attr_get_type(attr)) {
+                case IFLA_WIRELESS:
+                        wireless = true;
+                        break;
+                case IFLA_IFNAME:
+                        break;
+                default:
+                        return false;
+                }
+        return r == 0 && wireless;
 }
 
 /* ---- addresses ---- */

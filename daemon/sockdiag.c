@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netlink.h"
 #include "sockdiag.h"
 
 /* The kernel walks its whole listening hash table (16384 buckets here, shared by every network
@@ -58,6 +59,7 @@ int sockdiag_build_request(void *buf, size_t size, int family, uint32_t seq) {
 int sockdiag_parse(const struct nlmsghdr *nlh, Listener *ret) {
         const struct inet_diag_msg *m;
         const struct nlattr *attr;
+        NetlinkAttrs attrs;
         union in_addr_union a;
         bool v6only = false;
         int family, r;
@@ -66,24 +68,24 @@ int sockdiag_parse(const struct nlmsghdr *nlh, Listener *ret) {
                 return -EBADMSG;
         if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK)
                 return -EOPNOTSUPP;
-        if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct inet_diag_msg))
-                return -EBADMSG;
+        r = netlink_attrs_init(nlh, sizeof(*m), &attrs);
+        if (r < 0)
+                return r;
         m = mnl_nlmsg_get_payload(nlh);
         if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
                 return -EOPNOTSUPP;
         if (m->idiag_state != TCP_LISTEN)
                 return -EOPNOTSUPP;
 
-        mnl_attr_for_each(attr, nlh, sizeof(struct inet_diag_msg)) {
+        while ((r = netlink_attrs_next(&attrs, &attr)) > 0) {
                 if (mnl_attr_get_type(attr) != INET_DIAG_SKV6ONLY || m->idiag_family != AF_INET6)
                         continue;
                 if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
                         return -EBADMSG;
                 v6only = mnl_attr_get_u8(attr) != 0;
         }
-        /* mnl_attr_for_each stops silently at the first attribute that does not fit */
-        if ((const char *) attr != (const char *) mnl_nlmsg_get_payload_tail(nlh))
-                return -EBADMSG;
+        if (r < 0)
+                return r;
 
         r = inaddr_from_bytes(m->idiag_family, m->id.idiag_src, inaddr_size(m->idiag_family), &a);
         if (r < 0)

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Captures the seed corpus of the rtnl and sockdiag harnesses from the real kernel, inside a
-# private network namespace (nothing on the host is touched):
+# Captures the seed corpus of the rtnl, sockdiag and nl80211 harnesses from the real kernel,
+# inside a private network namespace (nothing on the host is touched):
 #     tests/fuzz/capture.sh CAPTURE-BINARY [CORPUS-DIRECTORY]
 # CAPTURE-BINARY is tests/fuzz/capture (`make tests/fuzz/capture`); the corpus directory defaults
-# to tests/fuzz/corpus beside this script. Files are written to rtnl/ and sockdiag/ in it: the
+# to tests/fuzz/corpus beside this script. Files are written to rtnl/, sockdiag/ and nl80211/ in it
+# (see capture.c for the last: a namespace has no Wi-Fi, and generic netlink families are global): the
 # dumps of a namespace with veths, a bridge, a tun, addresses of both families (secondary,
 # deprecated, tentative, peer, link-local), default routes (metrics, prefsrc, multipath of both
 # families, a nexthop object, table 1000) and TCP listeners (0.0.0.0, ::, v6only, 127.0.0.1,

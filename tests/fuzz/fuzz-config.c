@@ -8,15 +8,6 @@
 
 /* The input is the text of a config file. */
 
-#define SENTINEL 0xa5
-
-static bool untouched(const void *p, size_t size) {
-        for (size_t i = 0; i < size; i++)
-                if (((const uint8_t *) p)[i] != SENTINEL)
-                        return false;
-        return true;
-}
-
 static bool is_blank(char c) {
         return c == ' ' || c == '\t';
 }
@@ -110,12 +101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size > CONFIG_FILE_MAX)
                 goto cleanup;
 
-        memset(&c, SENTINEL, sizeof(c));
+        memset(&c, FUZZ_SENTINEL, sizeof(c));
         memset(&error, 0, sizeof(error));
         r = config_parse(text, size, &c, &error);
         fuzz_assert(r == 0 || r == -EINVAL || r == -ENOMEM);
         if (r < 0) {
-                fuzz_assert(untouched(&c, sizeof(c)));
+                fuzz_assert(fuzz_untouched(&c, sizeof(c)));
                 if (r == -EINVAL) {
                         fuzz_assert(error.line >= 1 && error.line <= count_lines(text, size));
                         fuzz_assert(memchr(error.message, 0, sizeof(error.message)));

@@ -14,15 +14,6 @@
 /* The input is one request line, the bytes a client sent before '\n'. It is parsed, checked
  * against the grammar of DESIGN.md §5 written again here, and answered from a fixed view. */
 
-#define SENTINEL 0xa5
-
-static bool untouched(const void *p, size_t size) {
-        for (size_t i = 0; i < size; i++)
-                if (((const uint8_t *) p)[i] != SENTINEL)
-                        return false;
-        return true;
-}
-
 /* ---- the grammar ---- */
 
 static bool is_blank(char c) {
@@ -246,11 +237,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 return 0;
         line = fuzz_memdup(data, size);
 
-        memset(&req, SENTINEL, sizeof(req));
+        memset(&req, FUZZ_SENTINEL, sizeof(req));
         r = request_parse(line, size, &req);
         fuzz_assert(r == expected(line, size, &want));
         if (r < 0) {
-                fuzz_assert(untouched(&req, sizeof(req)));
+                fuzz_assert(fuzz_untouched(&req, sizeof(req)));
                 goto cleanup;
         }
         fuzz_assert(req.command < _REQUEST_COMMAND_MAX);

@@ -18,15 +18,6 @@
  * the one of the first message's sender and sequence number: a captured dump reply replays as
  * our own dump, a captured event (sender 0) as an event. */
 
-#define SENTINEL 0xa5
-
-static bool untouched(const void *p, size_t size) {
-        for (size_t i = 0; i < size; i++)
-                if (((const uint8_t *) p)[i] != SENTINEL)
-                        return false;
-        return true;
-}
-
 static bool hop_ok(int family, bool has, const union in_addr_union *a) {
         return fuzz_inaddr_tail_zero(family, a) && (has || inaddr_is_any(AF_INET6, a));
 }
@@ -38,7 +29,7 @@ static void check_parse_link(const struct nlmsghdr *nlh) {
         Link l;
         int r;
 
-        memset(&l, SENTINEL, sizeof(l));
+        memset(&l, FUZZ_SENTINEL, sizeof(l));
         r = rtnl_parse_link(nlh, &l);
         fuzz_assert(r == 0 || r == -EBADMSG || r == -EOPNOTSUPP);
         if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
@@ -46,7 +37,7 @@ static void check_parse_link(const struct nlmsghdr *nlh) {
         if (rtnl_link_is_wireless_noise(nlh))
                 fuzz_assert(nlh->nlmsg_type == RTM_NEWLINK);
         if (r < 0) {
-                fuzz_assert(untouched(&l, sizeof(l)));
+                fuzz_assert(fuzz_untouched(&l, sizeof(l)));
                 return;
         }
         fuzz_assert(nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifi)));
@@ -63,13 +54,13 @@ static void check_parse_address(const struct nlmsghdr *nlh) {
         Address a;
         int r;
 
-        memset(&a, SENTINEL, sizeof(a));
+        memset(&a, FUZZ_SENTINEL, sizeof(a));
         r = rtnl_parse_address(nlh, &a);
         fuzz_assert(r == 0 || r == -EBADMSG || r == -EOPNOTSUPP);
         if (nlh->nlmsg_type != RTM_NEWADDR && nlh->nlmsg_type != RTM_DELADDR)
                 fuzz_assert(r == -EOPNOTSUPP);
         if (r < 0) {
-                fuzz_assert(untouched(&a, sizeof(a)));
+                fuzz_assert(fuzz_untouched(&a, sizeof(a)));
                 return;
         }
         fuzz_assert(nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifa)));
@@ -87,13 +78,13 @@ static void check_parse_route(const struct nlmsghdr *nlh) {
         RtnlRoute rt;
         int r;
 
-        memset(&rt, SENTINEL, sizeof(rt));
+        memset(&rt, FUZZ_SENTINEL, sizeof(rt));
         r = rtnl_parse_route(nlh, &rt);
         fuzz_assert(r == 0 || r == -EBADMSG || r == -EOPNOTSUPP);
         if (nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE)
                 fuzz_assert(r == -EOPNOTSUPP);
         if (r < 0) {
-                fuzz_assert(untouched(&rt, sizeof(rt)));
+                fuzz_assert(fuzz_untouched(&rt, sizeof(rt)));
                 return;
         }
         fuzz_assert(nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*rtm)));

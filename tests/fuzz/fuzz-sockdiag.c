@@ -19,15 +19,7 @@
  * TCPDIAG_GETSOCK as the scan asks); the listeners it holds are then ranked over a small fixed
  * network. */
 
-#define SENTINEL 0xa5
 #define MAX_LISTENERS 32
-
-static bool untouched(const void *p, size_t size) {
-        for (size_t i = 0; i < size; i++)
-                if (((const uint8_t *) p)[i] != SENTINEL)
-                        return false;
-        return true;
-}
 
 static void check_parse(const struct nlmsghdr *nlh, int r, const Listener *l) {
         static const uint8_t mapped_prefix[12] = { [10] = 0xff, [11] = 0xff };
@@ -37,7 +29,7 @@ static void check_parse(const struct nlmsghdr *nlh, int r, const Listener *l) {
         if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK)
                 fuzz_assert(r == -EOPNOTSUPP);
         if (r < 0) {
-                fuzz_assert(untouched(l, sizeof(*l)));
+                fuzz_assert(fuzz_untouched(l, sizeof(*l)));
                 return;
         }
         fuzz_assert(nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*m)));
@@ -127,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 Listener l;
                 int r;
 
-                memset(&l, SENTINEL, sizeof(l));
+                memset(&l, FUZZ_SENTINEL, sizeof(l));
                 r = sockdiag_parse(nlh, &l);
                 check_parse(nlh, r, &l);
                 if (r == 0 && n < MAX_LISTENERS)

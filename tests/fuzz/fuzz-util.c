@@ -19,6 +19,13 @@ void *fuzz_memdup(const void *data, size_t size) {
         return p;
 }
 
+bool fuzz_untouched(const void *p, size_t size) {
+        for (size_t i = 0; i < size; i++)
+                if (((const uint8_t *) p)[i] != FUZZ_SENTINEL)
+                        return false;
+        return true;
+}
+
 /* Written again rather than taken from libmnl, so the harness does not trust what it checks */
 const struct nlmsghdr *fuzz_nlmsg_next(const void *buf, size_t len, size_t *offset) {
         const struct nlmsghdr *nlh;

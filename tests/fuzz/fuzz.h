@@ -26,6 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
                 }                                                                       \
         } while (0)
 
+/* Parsers write their result only on success: fill it with FUZZ_SENTINEL, check it after a failure */
+#define FUZZ_SENTINEL 0xa5
+bool fuzz_untouched(const void *p, size_t size);
+
 /* A private copy of exactly size bytes, so AddressSanitizer sees a read one byte too far */
 void *fuzz_memdup(const void *data, size_t size);
 

@@ -377,6 +377,10 @@ START_TEST(test_wireless_noise) {
         nlh = link_msg(&b, RTM_NEWLINK, 3, IFF_UP, "wlan0", -1, NULL);
         mnl_attr_put(nlh, IFLA_WIRELESS, 12, "\x0c\0\x15\x8b\0\0\0\0\0\0\0\0");
         ck_assert(rtnl_link_is_wireless_noise(nlh));
+        /* cut inside IFLA_WIRELESS: malformed, not noise */
+        nlh->nlmsg_len -= 2;
+        ck_assert(!rtnl_link_is_wireless_noise(nlh));
+        nlh->nlmsg_len += 2;
         nlh->nlmsg_type = RTM_DELLINK;
         ck_assert(!rtnl_link_is_wireless_noise(nlh));
 

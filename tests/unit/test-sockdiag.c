@@ -5,6 +5,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -257,6 +258,42 @@ START_TEST(test_parse_truncated_attribute) {
 }
 END_TEST
 
+/* An odd nlmsg_len: the walk ends there, whatever the buffer holds after it. libmnl's
+ * mnl_attr_for_each() went on to the aligned end: the header of a phantom attribute at byte 92
+ * was read from the three bytes after a 93-byte message. */
+START_TEST(test_parse_walk_ends_at_nlmsg_len) {
+        static const uint8_t after[][3] = { { 0, 0, 0 }, { 0xff, 0xff, 0xff } };
+        MsgBuf b;
+        struct nlmsghdr *nlh = put_reply(&b, AF_INET6, "::", 5173, 1000, 1, 0);
+        uint8_t *exact;
+        Listener l;
+
+        mnl_attr_put(nlh, INET_DIAG_SHUTDOWN, 0, NULL);
+        ck_assert_uint_eq(nlh->nlmsg_len, 92);
+        /* one byte of an attribute header: 4, the length of an empty attribute */
+        b.bytes[92] = 4;
+        nlh->nlmsg_len = 93;
+        /* exactly 93 bytes: valgrind sees a read past them (make check-valgrind) */
+        exact = malloc(93);
+        ck_assert_ptr_nonnull(exact);
+        memcpy(exact, b.bytes, 93);
+        ck_assert_int_eq(sockdiag_parse((const struct nlmsghdr *) exact, &l), -EBADMSG);
+        free(exact);
+        for (size_t i = 0; i < ELEMENTSOF(after); i++) {
+                memcpy(b.bytes + 93, after[i], sizeof(after[i]));
+                ck_assert_msg(sockdiag_parse(nlh, &l) == -EBADMSG, "accepted with %zu after it", i);
+        }
+
+        /* a last attribute without its padding still counts */
+        nlh = put_reply(&b, AF_INET6, "::", 5173, 1000, 1, 0);
+        mnl_attr_put_u8(nlh, INET_DIAG_SKV6ONLY, 1);
+        nlh->nlmsg_len -= 3;
+        memset(b.bytes + nlh->nlmsg_len, 0xff, 3);
+        ck_assert_int_eq(sockdiag_parse(nlh, &l), 0);
+        ck_assert(l.v6only);
+}
+END_TEST
+
 START_TEST(test_parse_other_messages) {
         MsgBuf b;
         struct nlmsghdr *nlh;
@@ -383,6 +420,7 @@ static Suite *sockdiag_suite(void) {
         tcase_add_test(tc, test_parse_bad_v6only_length);
         tcase_add_test(tc, test_parse_truncated);
         tcase_add_test(tc, test_parse_truncated_attribute);
+        tcase_add_test(tc, test_parse_walk_ends_at_nlmsg_len);
         tcase_add_test(tc, test_parse_other_messages);
         tcase_add_test(tc, test_build_request);
         tcase_add_test(tc, test_build_request_errors);
