@@ -29,12 +29,46 @@ static bool word_is(const Word *w, const char *s) {
         return w->n == strlen(s) && memcmp(w->s, s, w->n) == 0;
 }
 
-/* What request_parse() must answer */
+/* A port: decimal digits, 1 to 65535 */
+static bool word_port(const Word *w, uint16_t *ret) {
+        uint32_t port = 0;
+
+        for (size_t k = 0; k < w->n; k++) {
+                if (w->s[k] < '0' || w->s[k] > '9')
+                        return false;
+                port = port * 10 + (uint32_t) (w->s[k] - '0');
+                if (port > 65535)
+                        return false;
+        }
+        if (port == 0)
+                return false;
+        *ret = (uint16_t) port;
+        return true;
+}
+
+static bool word_audience(const Word *w, ReachAudience *ret) {
+        static const struct {
+                const char *name;
+                ReachAudience audience;
+        } audiences[] = {
+                { "lan", REACH_AUDIENCE_LAN }, { "vpn", REACH_AUDIENCE_VPN }, { "host", REACH_AUDIENCE_HOST },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(audiences); i++)
+                if (word_is(w, audiences[i].name)) {
+                        *ret = audiences[i].audience;
+                        return true;
+                }
+        return false;
+}
+
+/* What request_parse() must answer: `url [AUDIENCE] [PORT]` (either order), `list`, `watch` and
+ * `status` with an optional PORT, the other commands alone */
 static int expected(const char *line, size_t len, Request *ret) {
         static const char *const takes_port[] = { "url", "list", "watch", "status" };
-        Word words[3];
+        Word words[4];
         size_t n_words = 0, i = 0;
-        uint32_t port = 0;
+        bool has_audience = false;
         int command = -1;
 
         if (len > 0 && line[len - 1] == '\r')
@@ -54,7 +88,7 @@ static int expected(const char *line, size_t len, Request *ret) {
                         words[n_words++] = (Word) { line + start, i - start };
         }
 
-        *ret = (Request) { .command = REQUEST_URL };
+        *ret = (Request) { .command = REQUEST_URL, .audience = REACH_AUDIENCE_LAN };
         if (n_words == 0)
                 return 0;
         for (RequestCommand c = 0; c < _REQUEST_COMMAND_MAX; c++)
@@ -65,23 +99,18 @@ static int expected(const char *line, size_t len, Request *ret) {
         ret->command = (RequestCommand) command;
         if (n_words == 1)
                 return 0;
-        if (n_words > 2)
-                return -EINVAL;
         for (i = 0; i < ELEMENTSOF(takes_port) && !word_is(&words[0], takes_port[i]); i++)
                 ;
-        if (i == ELEMENTSOF(takes_port))
+        if (i == ELEMENTSOF(takes_port) || n_words > (word_is(&words[0], "url") ? 3 : 2))
                 return -EINVAL;
-        for (size_t k = 0; k < words[1].n; k++) {
-                if (words[1].s[k] < '0' || words[1].s[k] > '9')
-                        return -EINVAL;
-                port = port * 10 + (uint32_t) (words[1].s[k] - '0');
-                if (port > 65535)
+        for (size_t w = 1; w < n_words; w++) {
+                if (!ret->has_port && word_port(&words[w], &ret->port))
+                        ret->has_port = true;
+                else if (word_is(&words[0], "url") && !has_audience && word_audience(&words[w], &ret->audience))
+                        has_audience = true;
+                else
                         return -EINVAL;
         }
-        if (port == 0)
-                return -EINVAL;
-        ret->has_port = true;
-        ret->port = (uint16_t) port;
         return 0;
 }
 
@@ -248,16 +277,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fuzz_assert(request_command_to_string(req.command));
         fuzz_assert(req.has_port ? req.port >= 1 : req.port == 0);
         fuzz_assert(req.command == want.command && req.has_port == want.has_port && req.port == want.port);
+        fuzz_assert(req.audience == want.audience);
         for (size_t i = 0; i < size; i++)
                 fuzz_assert(data[i] == '\t' || (data[i] >= 0x20 && data[i] <= 0x7e) ||
                             (i == size - 1 && data[i] == '\r'));
 
         /* what a client would send for it means the same */
-        n = req.has_port ? snprintf(again, sizeof(again), "%s %u", request_command_to_string(req.command), req.port)
-                         : snprintf(again, sizeof(again), "%s", request_command_to_string(req.command));
+        n = snprintf(again, sizeof(again), "%s%s%s", request_command_to_string(req.command),
+                     req.audience == REACH_AUDIENCE_LAN ? "" : " ",
+                     req.audience == REACH_AUDIENCE_LAN ? "" : reach_audience_to_string(req.audience));
+        if (req.has_port && n > 0 && (size_t) n < sizeof(again))
+                n += snprintf(again + n, sizeof(again) - (size_t) n, " %u", req.port);
         fuzz_assert(n > 0 && (size_t) n < sizeof(again));
         fuzz_assert(request_parse(again, (size_t) n, &req2) == 0);
         fuzz_assert(req2.command == req.command && req2.has_port == req.has_port && req2.port == req.port);
+        fuzz_assert(req2.audience == req.audience);
 
         check_answer(&req);
 cleanup:
