@@ -78,7 +78,7 @@ int netlink_attrs_next(NetlinkAttrs *a, const struct nlattr **ret) {
         left = a->len - a->offset;
         if (left < NLA_HDRLEN)
                 return -EBADMSG;
-        attr = (const struct nlattr *) (a->start + a->offset);
+        attr = (const void *) (a->start + a->offset);
         if (attr->nla_len < NLA_HDRLEN || attr->nla_len > left)
                 return -EBADMSG;
         a->offset += NLA_ALIGN(attr->nla_len);
