@@ -5,15 +5,22 @@
 # another machine opens the new one; `systemctl --user reload` keeps the watchers; and the same
 # again started by reachd.socket. A real systemd-journald and a real `systemd --user`, private to
 # this test's mount and network namespaces.
+# REACHD_E2E_INSTALLED=1 tests the installed Debian package instead (tools/run-package-test:
+# REACHD=/usr/bin/reachd REACHCTL=/usr/bin/reachctl): nothing is installed under ~/.local, the
+# units are the package's in /usr/lib/systemd/user, reachd.socket is enabled for every user, and
+# journalctl -x reads the catalog the package's trigger compiled.
 set -eu
 . "${TESTLIB:?TESTLIB is not set}/netns.sh"
 . "$TESTLIB/systemd.sh"
 systemd_require
 netns_enter "$0" "$@"
 
-BUILDDIR=${BUILDDIR:-$(dirname "$(dirname "$REACHD")")}
-BUILDDIR=$(cd "$BUILDDIR" && pwd) || netns_die "no build directory at $BUILDDIR"
-[ -f "$BUILDDIR/Makefile" ] || netns_die "$BUILDDIR/Makefile does not exist (set BUILDDIR to the build directory)"
+INSTALLED=${REACHD_E2E_INSTALLED:-0}
+if [ "$INSTALLED" != 1 ]; then
+        BUILDDIR=${BUILDDIR:-$(dirname "$(dirname "$REACHD")")}
+        BUILDDIR=$(cd "$BUILDDIR" && pwd) || netns_die "no build directory at $BUILDDIR"
+        [ -f "$BUILDDIR/Makefile" ] || netns_die "$BUILDDIR/Makefile does not exist (set BUILDDIR to the build directory)"
+fi
 SRCDIR=$(cd "$TESTLIB/../.." && pwd)
 
 LAN=192.168.50.10
@@ -185,67 +192,104 @@ netns_peer ip addr add 192.168.50.20/24 dev phone0
 ip route add default via 192.168.50.1 dev lan0
 netns_wait_operstate lan0 UP
 
-# ---- 2, 3. install under ~/.local, without root's directories ----
+# ---- 2, 3. the package: apt-get installed it before the test ----
 
-# Every directory is set from prefix, so that a build configured with --sysconfdir=/etc or the
-# like cannot install onto the host (directories configure took from pkg-config are absolute).
-# MAKEFLAGS of an outer `make check -jN` names a job server this make must not use.
-install_make() {
-        env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
-        make -C "$BUILDDIR" "$@" V=0 DESTDIR= prefix="$HOME/.local" exec_prefix='$(prefix)' \
-                bindir='$(exec_prefix)/bin' sbindir='$(exec_prefix)/sbin' libexecdir='$(exec_prefix)/libexec' \
-                libdir='$(exec_prefix)/lib' includedir='$(prefix)/include' sysconfdir='$(prefix)/etc' \
-                localstatedir='$(prefix)/var' runstatedir='$(localstatedir)/run' datarootdir='$(prefix)/share' \
-                datadir='$(datarootdir)' mandir='$(datarootdir)/man' infodir='$(datarootdir)/info' \
-                localedir='$(datarootdir)/locale' docdir='$(datarootdir)/doc/reachd' \
-                bashcompletiondir='$(datarootdir)/bash-completion/completions' \
-                systemduserunitdir="$HOME/.local/share/systemd/user" \
-                catalogdir="$HOME/.local/share/reachd/catalog"
+UNITDIR=/usr/lib/systemd/user
+check_installed() {
+        if [ "$(command -v reachd)" = /usr/bin/reachd ] && [ "$(command -v reachctl)" = /usr/bin/reachctl ]; then
+                netns_ok "the package: reachd and reachctl in /usr/bin, found on PATH"
+        else
+                netns_not_ok "the package: reachd and reachctl in /usr/bin, found on PATH" \
+                        "command -v reachd: $(command -v reachd); reachctl: $(command -v reachctl)"
+        fi
+        if grep -qx "ExecStart=/usr/bin/reachd" "$UNITDIR/reachd.service" 2>/dev/null && [ -f "$UNITDIR/reachd.socket" ] &&
+           [ -f /usr/lib/systemd/catalog/reachd.catalog ]; then
+                netns_ok "the package: the units in $UNITDIR run /usr/bin/reachd, the catalog in /usr/lib/systemd/catalog"
+        else
+                netns_not_ok "the package: the units in $UNITDIR run /usr/bin/reachd, the catalog in /usr/lib/systemd/catalog" \
+                        "$(ls -l "$UNITDIR"/reachd.* /usr/lib/systemd/catalog/reachd.catalog 2>&1)"
+        fi
 }
 
-# and should a new one appear, refuse to run rather than install there
-install_make -n install >"$netns_tmp/install-dry-run.log" 2>&1 ||
-        netns_die "make -n install failed: $(tail -n 20 "$netns_tmp/install-dry-run.log")"
-outside=$(grep -o "'/[^']*'" "$netns_tmp/install-dry-run.log" | tr -d "'" | sort -u | while IFS= read -r f; do
-        case $f in
-        "$HOME"/* | "$BUILDDIR" | "$BUILDDIR"/* | "$SRCDIR" | "$SRCDIR"/*) ;;
-        *\\*) ;;      # a sed expression of automake's man-page rules, not a path
-        *) echo "$f" ;;
-        esac
-done)
-[ -z "$outside" ] ||
-        netns_die "make install would write outside \$HOME (a directory not overridden in this test?): $outside"
-if ! install_make install >"$netns_tmp/install.log" 2>&1; then
-        echo "make install failed; its output:" >&2
-        tail -n 40 "$netns_tmp/install.log" | sed 's/^/| /' >&2
-        netns_die "make -C $BUILDDIR install prefix=\$HOME/.local failed"
-fi
+if [ "$INSTALLED" = 1 ]; then
+        check_installed
+else
+        # ---- 2, 3. install under ~/.local, without root's directories ----
 
-UNITDIR=$HOME/.local/share/systemd/user
-if [ -x "$HOME/.local/bin/reachd" ] && [ -x "$HOME/.local/bin/reachctl" ] &&
-   [ "$(command -v reachctl)" = "$HOME/.local/bin/reachctl" ]; then
-        netns_ok "make install: reachd and reachctl in ~/.local/bin, reachctl found on PATH"
-else
-        netns_not_ok "make install: reachd and reachctl in ~/.local/bin, reachctl found on PATH" \
-                "$(ls -l "$HOME/.local/bin" 2>&1); command -v reachctl: $(command -v reachctl)"
-fi
-if grep -qx "ExecStart=$HOME/.local/bin/reachd" "$UNITDIR/reachd.service" 2>/dev/null &&
-   ! grep -q '@[a-z_]*@' "$UNITDIR/reachd.service"; then
-        netns_ok "make install: reachd.service runs ~/.local/bin/reachd"
-else
-        netns_not_ok "make install: reachd.service runs ~/.local/bin/reachd" \
-                "$(cat "$UNITDIR/reachd.service" 2>&1)"
-fi
-if [ -f "$UNITDIR/reachd.socket" ] && [ -f "$HOME/.local/share/reachd/catalog/reachd.catalog" ]; then
-        netns_ok "make install: reachd.socket in the user unit directory, the catalog in catalogdir"
-else
-        netns_not_ok "make install: reachd.socket in the user unit directory, the catalog in catalogdir" \
-                "$(find "$HOME/.local" -type f 2>&1)"
+        # Every directory is set from prefix, so that a build configured with --sysconfdir=/etc or the
+        # like cannot install onto the host (directories configure took from pkg-config are absolute).
+        # MAKEFLAGS of an outer `make check -jN` names a job server this make must not use.
+        install_make() {
+                env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+                make -C "$BUILDDIR" "$@" V=0 DESTDIR= prefix="$HOME/.local" exec_prefix='$(prefix)' \
+                        bindir='$(exec_prefix)/bin' sbindir='$(exec_prefix)/sbin' libexecdir='$(exec_prefix)/libexec' \
+                        libdir='$(exec_prefix)/lib' includedir='$(prefix)/include' sysconfdir='$(prefix)/etc' \
+                        localstatedir='$(prefix)/var' runstatedir='$(localstatedir)/run' datarootdir='$(prefix)/share' \
+                        datadir='$(datarootdir)' mandir='$(datarootdir)/man' infodir='$(datarootdir)/info' \
+                        localedir='$(datarootdir)/locale' docdir='$(datarootdir)/doc/reachd' \
+                        bashcompletiondir='$(datarootdir)/bash-completion/completions' \
+                        systemduserunitdir="$HOME/.local/share/systemd/user" \
+                        catalogdir="$HOME/.local/share/reachd/catalog"
+        }
+
+        # and should a new one appear, refuse to run rather than install there
+        install_make -n install >"$netns_tmp/install-dry-run.log" 2>&1 ||
+                netns_die "make -n install failed: $(tail -n 20 "$netns_tmp/install-dry-run.log")"
+        outside=$(grep -o "'/[^']*'" "$netns_tmp/install-dry-run.log" | tr -d "'" | sort -u | while IFS= read -r f; do
+                case $f in
+                "$HOME"/* | "$BUILDDIR" | "$BUILDDIR"/* | "$SRCDIR" | "$SRCDIR"/*) ;;
+                *\\*) ;;      # a sed expression of automake's man-page rules, not a path
+                *) echo "$f" ;;
+                esac
+        done)
+        [ -z "$outside" ] ||
+                netns_die "make install would write outside \$HOME (a directory not overridden in this test?): $outside"
+        if ! install_make install >"$netns_tmp/install.log" 2>&1; then
+                echo "make install failed; its output:" >&2
+                tail -n 40 "$netns_tmp/install.log" | sed 's/^/| /' >&2
+                netns_die "make -C $BUILDDIR install prefix=\$HOME/.local failed"
+        fi
+
+        UNITDIR=$HOME/.local/share/systemd/user
+        if [ -x "$HOME/.local/bin/reachd" ] && [ -x "$HOME/.local/bin/reachctl" ] &&
+           [ "$(command -v reachctl)" = "$HOME/.local/bin/reachctl" ]; then
+                netns_ok "make install: reachd and reachctl in ~/.local/bin, reachctl found on PATH"
+        else
+                netns_not_ok "make install: reachd and reachctl in ~/.local/bin, reachctl found on PATH" \
+                        "$(ls -l "$HOME/.local/bin" 2>&1); command -v reachctl: $(command -v reachctl)"
+        fi
+        if grep -qx "ExecStart=$HOME/.local/bin/reachd" "$UNITDIR/reachd.service" 2>/dev/null &&
+           ! grep -q '@[a-z_]*@' "$UNITDIR/reachd.service"; then
+                netns_ok "make install: reachd.service runs ~/.local/bin/reachd"
+        else
+                netns_not_ok "make install: reachd.service runs ~/.local/bin/reachd" \
+                        "$(cat "$UNITDIR/reachd.service" 2>&1)"
+        fi
+        if [ -f "$UNITDIR/reachd.socket" ] && [ -f "$HOME/.local/share/reachd/catalog/reachd.catalog" ]; then
+                netns_ok "make install: reachd.socket in the user unit directory, the catalog in catalogdir"
+        else
+                netns_not_ok "make install: reachd.socket in the user unit directory, the catalog in catalogdir" \
+                        "$(find "$HOME/.local" -type f 2>&1)"
+        fi
 fi
 
 # ---- 4. systemd --user, and all a user types ----
 
 systemd_user_start
+# The package enables reachd.socket for every user (deb-systemd-helper, as for gpg-agent's
+# sockets): a new user manager listens at once. The test then stops it, to start as a user who
+# enables the service does (a package on the host would do the same to a ~/.local install).
+if [ "$INSTALLED" = 1 ]; then
+        if systemd_poll 5 unit_state_is reachd.socket active && sock_exists; then
+                netns_ok "the package enabled reachd.socket for every user: a new user manager listens on \$XDG_RUNTIME_DIR/reachd.sock"
+        else
+                netns_not_ok "the package enabled reachd.socket for every user: a new user manager listens on \$XDG_RUNTIME_DIR/reachd.sock" \
+                        "reachd.socket $(systemd_prop reachd.socket ActiveState 2>&1), $(systemd_prop reachd.socket UnitFileState 2>&1); $(ls -l "$XDG_RUNTIME_DIR" 2>&1)"
+        fi
+fi
+if unit_state_is reachd.socket active; then
+        systemd_ctl stop reachd.socket || netns_die "cannot stop reachd.socket"
+fi
 # from here on, a failed set-up step shows the unit's status and the journal
 SYSTEMD_DIAGNOSE_UNIT=reachd.service
 SYSTEMD_DIAGNOSE_IDENT=reachd
@@ -363,22 +407,32 @@ check_journal "one server-loopback-only entry for port $P2 (the network change d
          and (.MESSAGE | contains("127.0.0.1"))' \
         --arg port "$P2" --arg id "$ID_LOOPBACK"
 
-# journalctl -x explains the entry, from the installed catalog, as for a packaged install
-# (catalogs are read from /usr/lib/systemd/catalog only: one is built under a private root).
-CATROOT=$netns_tmp/catroot
-mkdir -p "$CATROOT/usr/lib/systemd/catalog"
-cp "$HOME/.local/share/reachd/catalog/reachd.catalog" "$CATROOT/usr/lib/systemd/catalog/" 2>/dev/null || true
-journalctl --root="$CATROOT" --update-catalog >"$netns_tmp/catalog.log" 2>&1 || true
-if [ -d /var/lib/systemd/catalog ] && [ -f "$CATROOT/var/lib/systemd/catalog/database" ] &&
-   mount --bind "$CATROOT/var/lib/systemd/catalog" /var/lib/systemd/catalog; then
+# journalctl -x explains the entry from the catalog: the package's, which its dpkg trigger
+# (systemd's, on /usr/lib/systemd/catalog) compiled into /var/lib/systemd/catalog/database; or the
+# ~/.local one, which journalctl never reads (only /usr/lib and /usr/local/lib), in a
+# private root instead, as for a packaged install.
+SUBJECT="Subject: Dev server on port $P1 is now at http://$WIFI:$P1/"
+if [ "$INSTALLED" = 1 ]; then
         explained=$(journalctl -D "$SYSTEMD_JOURNAL_DIR" -x -o short --no-pager MESSAGE_ID="$ID_CHANGED" 2>&1) || true
-        umount /var/lib/systemd/catalog
+        : >"$netns_tmp/catalog.log"
 else
-        explained=$(journalctl --root="$CATROOT" --dump-catalog "$ID_CHANGED" 2>&1) || true
+        CATROOT=$netns_tmp/catroot
+        mkdir -p "$CATROOT/usr/lib/systemd/catalog"
+        cp "$HOME/.local/share/reachd/catalog/reachd.catalog" "$CATROOT/usr/lib/systemd/catalog/" 2>/dev/null || true
+        journalctl --root="$CATROOT" --update-catalog >"$netns_tmp/catalog.log" 2>&1 || true
+        if [ -d /var/lib/systemd/catalog ] && [ -f "$CATROOT/var/lib/systemd/catalog/database" ] &&
+           mount --bind "$CATROOT/var/lib/systemd/catalog" /var/lib/systemd/catalog; then
+                explained=$(journalctl -D "$SYSTEMD_JOURNAL_DIR" -x -o short --no-pager MESSAGE_ID="$ID_CHANGED" 2>&1) || true
+                umount /var/lib/systemd/catalog
+        else
+                # the catalog itself, its fields not filled in
+                SUBJECT="Subject: Dev server on port @REACHD_PORT@ is now at @REACHD_URL@"
+                explained=$(journalctl --root="$CATROOT" --dump-catalog "$ID_CHANGED" 2>&1) || true
+        fi
 fi
 case $explained in
-*"Subject: "*)
-        netns_ok "journalctl -x explains the share-url-changed entry (catalog)"
+*"$SUBJECT"*)
+        netns_ok "journalctl -x explains the share-url-changed entry (catalog): $SUBJECT"
         ;;
 *)
         netns_not_ok "journalctl -x explains the share-url-changed entry (catalog)" \
