@@ -81,6 +81,7 @@ struct Manager {
         int nl80211_seen;                     /* the highest wireless ifindex when nl80211 was looked for */
         int socket_error;                     /* of the last attempt to re-create the socket */
         int procs_error;                      /* of the last look-up of listener owners */
+        int listeners_error;                  /* of the last listener scan */
         uint64_t accept_failures;             /* already logged */
 };
 
@@ -291,14 +292,19 @@ static void manager_update_status(Manager *m) {
         const ReachServer *srv = reach_view_default_server(m->view);
         char *text;
 
-        if (!srv)
+        if (m->listeners_error < 0) {
+                response_listeners_error(&b, m->listeners_error);
+                strbuf_appendf(&b, "; retrying every %u s", config_rescan_sec(&m->options, &m->config));
+        } else if (!m->view)
+                return;
+        else if (!srv)
                 strbuf_append(&b, "No dev server is listening");
         else if (reach_server_share(srv)) {
                 strbuf_appendf(&b, "Sharing %s on ", reach_server_share(srv)->url);
                 format_url_interface(&b, reach_server_share(srv));
         } else
                 format_problem_sentence(&b, srv);
-        if (m->view->n_servers > 1)
+        if (m->view && m->listeners_error == 0 && m->view->n_servers > 1)
                 strbuf_appendf(&b, " (%zu servers: reachctl status)", m->view->n_servers);
         if (strbuf_steal(&b, &text) < 0) {
                 strbuf_done(&b);
@@ -362,6 +368,32 @@ static bool listeners_equal(const Listener *a, size_t n_a, const Listener *b, si
         return true;
 }
 
+/* A failed scan (no inet_diag, an LSM denying sock_diag, ENOMEM) leaves no view to trust: the
+ * answers and STATUS= say why until a scan on a query or the rescan timer works again. */
+static int manager_scan_listeners(Manager *m, Listener **ret, size_t *ret_n) {
+        int r = 0;
+
+        if (!m->diag)
+                r = sockdiag_new(&m->diag);
+        if (r >= 0)
+                r = sockdiag_scan(m->diag, ret, ret_n);
+        if (r < 0) {
+                if (r != m->listeners_error)
+                        log_errno(LOG_WARNING, r, "cannot read the listening sockets (retrying every %u s)",
+                                  config_rescan_sec(&m->options, &m->config));
+                m->listeners_error = r;
+                manager_update_status(m);
+                return r;
+        }
+        if (m->listeners_error < 0) {
+                log_notice("reading the listening sockets works again");
+                m->listeners_error = 0;
+                /* recomputed, so STATUS= tells the view again */
+                m->view_stale = true;
+        }
+        return 0;
+}
+
 /* Re-scans the listeners and recomputes the view; publishes what changed */
 static int manager_refresh(Manager *m) {
         _cleanup_free_ ProcInfo *procs = NULL;
@@ -379,9 +411,9 @@ static int manager_refresh(Manager *m) {
                 m->network_dirty = false;
                 manager_check_network(m);
         }
-        r = sockdiag_scan(m->diag, &listeners, &n_listeners);
+        r = manager_scan_listeners(m, &listeners, &n_listeners);
         if (r < 0)
-                return log_errno(LOG_WARNING, r, "cannot list listening sockets");
+                return r;
         /* the view is a function of the state, the listeners and the configuration: when none
          * changed, neither did the view (the common case of a query or a re-scan) */
         if (m->view && !m->view_stale && m->procs_error == 0 &&
@@ -659,6 +691,7 @@ static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
                 .generation = m->generation,
                 .boot_id = m->boot_id,
                 .hostname = m->hostname,
+                .listeners_error = m->listeners_error,
         };
         return 0;
 }
@@ -758,9 +791,8 @@ int manager_start(Manager *m) {
         r = rtnl_conn_sync(m->rtnl, m->state, RTNL_SYNC_TIMEOUT_MS);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot read the network state");
-        r = sockdiag_new(&m->diag);
-        if (r < 0)
-                return log_errno(LOG_ERR, r, "cannot open the sock_diag socket");
+        /* without it the daemon still runs, says why, and tries again (manager_scan_listeners) */
+        (void) sockdiag_new(&m->diag);
 
         /* the I/O source outranks the publisher, so a burst of events is drained before the
          * view is recomputed, once */

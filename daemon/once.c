@@ -12,6 +12,7 @@
 #include "once.h"
 #include "procinfo.h"
 #include "reach.h"
+#include "response.h"
 #include "rtnl-io.h"
 #include "sockdiag.h"
 #include "state.h"
@@ -74,8 +75,15 @@ int once_run(const Options *o, FILE *out) {
         r = sockdiag_new(&diag);
         if (r >= 0)
                 r = sockdiag_scan(diag, &listeners, &n_listeners);
-        if (r < 0)
-                return log_errno(LOG_ERR, r, "cannot list listening sockets");
+        if (r < 0) {
+                _cleanup_(strbuf_done) StrBuf text = STRBUF_INIT;
+
+                /* the daemon's answers say the same */
+                if (response_listeners_error(&text, r) < 0)
+                        return log_errno(LOG_ERR, r, "cannot read the listening sockets");
+                log_error("%s", text.data);
+                return r;
+        }
 
         if (n_listeners > 0) {
                 inodes = calloc(n_listeners, sizeof(*inodes));

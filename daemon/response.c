@@ -30,6 +30,39 @@ int response_error(StrBuf *b, const char *code, const char *text) {
         return b->error;
 }
 
+int response_listeners_error(StrBuf *b, int error) {
+        return strbuf_appendf(b, "cannot read the listening sockets: %s", strerror(error < 0 ? -error : error));
+}
+
+bool response_unavailable(const Request *req, const Snapshot *snap) {
+        switch (req->command) {
+        case REQUEST_URL:
+        case REQUEST_LIST:
+        case REQUEST_JSON:
+        case REQUEST_WATCH:
+        case REQUEST_STATUS:
+                return snap->listeners_error < 0 || !snap->view;
+        case REQUEST_PING:
+        case REQUEST_HELLO:
+        case _REQUEST_COMMAND_MAX:
+                break;
+        }
+        return false;
+}
+
+static int render_unavailable(StrBuf *b, const Snapshot *snap) {
+        StrBuf text = STRBUF_INIT;
+        int r;
+
+        if (snap->listeners_error >= 0)
+                return response_error(b, RESPONSE_ERR_NOT_READY, "reachd has not computed its view yet");
+        r = response_listeners_error(&text, snap->listeners_error);
+        if (r >= 0)
+                r = response_error(b, RESPONSE_ERR_LISTENERS, text.data);
+        strbuf_done(&text);
+        return r;
+}
+
 /* The server of the request: the port's, or the default one; NULL when there is none */
 static const ReachServer *request_server(const Request *req, const ReachView *v) {
         return req->has_port ? reach_view_find(v, req->port) : reach_view_default_server(v);
@@ -198,6 +231,8 @@ static int render_watch(StrBuf *b, const Request *req, const Snapshot *snap) {
 }
 
 int response_render(StrBuf *b, const Request *req, const Snapshot *snap) {
+        if (response_unavailable(req, snap))
+                return render_unavailable(b, snap);
         switch (req->command) {
         case REQUEST_URL:
                 return render_url(b, req, snap);

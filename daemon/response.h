@@ -3,6 +3,7 @@
 
 /* The answers of the socket protocol, rendered from the current view (DESIGN.md §5). Pure. */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "change.h"
@@ -17,6 +18,7 @@ typedef struct Snapshot {
         uint64_t generation;
         const char *boot_id;                  /* random per daemon start, 32 hex digits */
         const char *hostname;
+        int listeners_error;                  /* -errno: the listening sockets cannot be read now */
 } Snapshot;
 
 /* Error codes of "ERR <code> <text>" */
@@ -26,8 +28,15 @@ typedef struct Snapshot {
 #define RESPONSE_ERR_TOO_LONG "request-too-long"
 #define RESPONSE_ERR_PERMISSION "permission-denied"
 #define RESPONSE_ERR_BUSY "busy"
+#define RESPONSE_ERR_LISTENERS "listeners-unreadable"
+#define RESPONSE_ERR_NOT_READY "not-ready"
 
 int response_error(StrBuf *b, const char *code, const char *text);
+/* "cannot read the listening sockets: <strerror>": the answers, STATUS= and reachd --once say it */
+int response_listeners_error(StrBuf *b, int error);
+/* Without listeners (or without any view yet) every answer about servers (all but ping and
+ * hello) is one ERR line, and a watch request gets it and no stream */
+bool response_unavailable(const Request *req, const Snapshot *snap);
 /* url, list, json, status, ping: the whole answer, newline-terminated, "ERR …\n" when the answer
  * is that there is none (e.g. ERR loopback-only …). watch: the snapshot lines. */
 int response_render(StrBuf *b, const Request *req, const Snapshot *snap);

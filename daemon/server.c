@@ -336,7 +336,7 @@ static int client_answer(Client *c, size_t len) {
         r = response_render(&c->out, &c->request, &snap);
         if (r < 0)
                 return r;
-        if (c->request.command != REQUEST_WATCH)
+        if (c->request.command != REQUEST_WATCH || response_unavailable(&c->request, &snap))
                 return client_start_answer(c);
 
         c->state = CLIENT_WATCHING;

@@ -70,14 +70,6 @@ check_log_more() {
         fi
 }
 
-check_alive() {
-        if kill -0 "$REACHD_PID" 2>/dev/null; then
-                netns_ok "$1: reachd is still running"
-        else
-                netns_not_ok "$1: reachd is still running" "$(tail -n 20 "$netns_daemon_log")"
-        fi
-}
-
 # check_url_within WHAT MS: reachctl url $P answers the LAN URL within MS milliseconds (times
 # $REACHD_TEST_SLOWDOWN, which tools/run-checks sets for the sanitizer build)
 check_url_within() {
@@ -218,7 +210,7 @@ netns_check_text "directory gone: reachctl url exits 3" "$NETNS_CTL_RC" 3
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 netns_check_ctl_soon "directory back: within 3 s reachctl url answers" 3 0 "$URL" url
 netns_check_log "the log says it listens again" "listening on $SOCKET again"
-check_alive "socket faults"
+netns_check_alive "socket faults"
 before=$(netns_lines "$WATCH")
 ip addr del 192.168.50.11/24 dev lan0
 netns_wait_lines "$WATCH" $((before + 1))
@@ -254,7 +246,7 @@ for i in range(300):
     s.close()
 EOF
 ip addr flush dev st0 to 10.77.0.0/16
-check_alive "after 300 clients that left early ($size-byte answers)"
+netns_check_alive "after 300 clients that left early ($size-byte answers)"
 check_url_within "after the early leavers: reachctl url answers within 1 s" 1000
 netns_daemon_json
 netns_check_eq "the view is whole: no 10.77 address left, lan0's one address" \
@@ -323,7 +315,7 @@ netns_wait_for 5 "the owner of $P3 in the view" sh -c \
 netns_ok "fds back: the view names $P3's process (pid $SERVER3)"
 netns_check_log "the log says the owners are found again" "found the owners of listening sockets again"
 prlimit --pid "$REACHD_PID" --nofile="$nofile":
-check_alive "out of fds"
+netns_check_alive "out of fds"
 
 echo "## the config file becomes unreadable; SIGHUP keeps the previous configuration"
 want="[[$P,true,true],[$P3,true,true]]"

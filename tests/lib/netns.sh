@@ -587,6 +587,15 @@ netns_daemon_json() {
         fi
 }
 
+# netns_check_alive WHAT: the daemon started by netns_daemon_start is still running
+netns_check_alive() {
+        if kill -0 "$REACHD_PID" 2>/dev/null; then
+                netns_ok "$1: reachd is still running"
+        else
+                netns_not_ok "$1: reachd is still running" "$(tail -n 20 "$netns_daemon_log")"
+        fi
+}
+
 netns_log_has() {
         grep -qF -- "$1" "$netns_daemon_log"
 }

@@ -411,6 +411,40 @@ START_TEST(test_error) {
 }
 END_TEST
 
+/* The listener scan failed (the first one: no view at all; or a later one: the old view is
+ * stale): every answer but ping says so, and why */
+START_TEST(test_listeners_unreadable) {
+        static const RequestCommand commands[] = { REQUEST_URL, REQUEST_LIST, REQUEST_JSON,
+                                                   REQUEST_STATUS, REQUEST_WATCH };
+        const char *want = "ERR listeners-unreadable cannot read the listening sockets: Operation not permitted\n";
+
+        for (int pass = 0; pass < 2; pass++) {
+                if (pass == 1)
+                        servers();
+                for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                        Request req = { .command = commands[i] };
+                        Snapshot snap = { .state = st, .view = view, .hostname = "laptop",
+                                          .listeners_error = -EPERM };
+
+                        ck_assert(response_unavailable(&req, &snap));
+                        strbuf_reset(&out);
+                        ck_assert_int_eq(response_render(&out, &req, &snap), 0);
+                        ck_assert_str_eq(out.data, want);
+                }
+        }
+        /* no view and no error: not ready, never a NULL view rendered */
+        view = reach_view_free(view);
+        assert_render(REQUEST_JSON, -1, "ERR not-ready reachd has not computed its view yet\n");
+        assert_render(REQUEST_WATCH, 5173, "ERR not-ready reachd has not computed its view yet\n");
+        assert_render(REQUEST_PING, -1, "pong\n");
+        ck_assert(!response_unavailable(&(Request) { .command = REQUEST_HELLO },
+                                        &(Snapshot) { .listeners_error = -EPERM }));
+        strbuf_reset(&out);
+        ck_assert_int_eq(response_listeners_error(&out, -ENOMEM), 0);
+        ck_assert_str_eq(out.data, "cannot read the listening sockets: Cannot allocate memory");
+}
+END_TEST
+
 START_TEST(test_summary) {
         ReachUrl u = { .url = "http://[2001:db8::5]:8080/", .family = AF_INET6, .ifindex = 2, .ifname = "eth0",
                        .shareable = true };
@@ -515,6 +549,7 @@ static Suite *response_suite(void) {
         tcase_add_test(tc, test_changes);
         tcase_add_test(tc, test_changes_computed);
         tcase_add_test(tc, test_error);
+        tcase_add_test(tc, test_listeners_unreadable);
         tcase_add_test(tc, test_summary);
         tcase_add_test(tc, test_problem_missing);
         tcase_add_test(tc, test_errors);
