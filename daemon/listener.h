@@ -20,13 +20,16 @@ typedef struct Listener {
         bool socket_is_v6;                    /* the socket is AF_INET6 (even when bound to a mapped v4) */
 } Listener;
 
+struct ProcChain;
+
 /* Who owns a listening socket, from /proc. pid 0 when unknown. */
 typedef struct ProcInfo {
         uint64_t inode;
         pid_t pid;
-        char name[16];                        /* /proc/PID/comm */
+        char name[64];                        /* the tool (tool_name()), else /proc/PID/comm */
         char *cmdline;                        /* NUL-separated arguments joined by spaces; may be NULL */
         uint64_t start_time;                  /* /proc/PID/stat field 22, clock ticks after boot */
+        struct ProcChain *chain;              /* the process and its ancestors; a reference, may be NULL */
 } ProcInfo;
 
 void procinfo_done(ProcInfo *p);

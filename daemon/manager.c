@@ -19,6 +19,7 @@
 #include "macro.h"
 #include "manager.h"
 #include "nl80211.h"
+#include "hint.h"
 #include "procinfo.h"
 #include "reach.h"
 #include "response.h"
@@ -440,8 +441,12 @@ static int manager_refresh(Manager *m) {
                 m->procs_error = 0;
         }
         r = reach_compute(m->state, m->listeners, m->n_listeners, procs, &config, &view);
-        if (r < 0)
+        if (r >= 0)
+                r = hint_view(view);
+        if (r < 0) {
+                reach_view_free(view);
                 return log_errno(LOG_WARNING, r, "cannot compute the view");
+        }
         r = change_compute(m->view, view, &changes, &n_changes);
         if (r < 0) {
                 reach_view_free(view);

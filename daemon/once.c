@@ -10,6 +10,7 @@
 #include "macro.h"
 #include "nl80211.h"
 #include "once.h"
+#include "hint.h"
 #include "procinfo.h"
 #include "reach.h"
 #include "response.h"
@@ -99,6 +100,8 @@ int once_run(const Options *o, FILE *out) {
         }
 
         r = reach_compute(s, listeners, n_listeners, procs.items, &config, &view);
+        if (r >= 0)
+                r = hint_view(view);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot compute the view");
         (void) gethostname(hostname, sizeof(hostname) - 1);

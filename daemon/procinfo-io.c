@@ -9,10 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "procchain.h"
 #include "procinfo.h"
 
 /* Enough for any stat line; command lines are cut there */
 #define PROC_FILE_MAX 4096
+/* TASK_COMM_LEN: a comm file never holds more, whatever name the tool gets later */
+#define COMM_MAX 16
 
 typedef struct InodeSlot {
         uint64_t inode;
@@ -55,12 +58,12 @@ static bool name_is_pid(const char *s, pid_t *ret) {
         return true;
 }
 
-/* Reads at most max bytes of the file; *ret_len is what was read */
-static int read_file_at(int dir_fd, const char *path, char *buf, size_t max, size_t *ret_len) {
+int procinfo_read_file_at(int dir_fd, const char *path, char *buf, size_t max, size_t *ret_len) {
         size_t len = 0;
         int fd, r = 0;
 
-        fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: a FIFO in a process's working directory must not hang the daemon */
+        fd = openat(dir_fd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
                 return -errno;
         while (len < max) {
@@ -91,7 +94,7 @@ static int read_process(int proc_fd, pid_t pid, ProcInfo *p) {
         int r;
 
         snprintf(path, sizeof(path), "%d/stat", (int) pid);
-        r = read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
+        r = procinfo_read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
         if (r < 0)
                 return r;
         buf[len] = 0;
@@ -102,19 +105,19 @@ static int read_process(int proc_fd, pid_t pid, ProcInfo *p) {
         *p = (ProcInfo) { .pid = pid, .start_time = start_time };
 
         snprintf(path, sizeof(path), "%d/comm", (int) pid);
-        r = read_file_at(proc_fd, path, buf, sizeof(p->name) + 1, &len);
+        r = procinfo_read_file_at(proc_fd, path, buf, COMM_MAX + 1, &len);
         if (r < 0 && !error_is_gone(r))
                 return r;
         if (r >= 0) {
                 while (len > 0 && buf[len - 1] == '\n')
                         len--;
-                if (len >= sizeof(p->name))
-                        len = sizeof(p->name) - 1;
+                if (len >= COMM_MAX)
+                        len = COMM_MAX - 1;
                 memcpy(p->name, buf, len);
         }
 
         snprintf(path, sizeof(path), "%d/cmdline", (int) pid);
-        r = read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
+        r = procinfo_read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
         if (r < 0 && !error_is_gone(r))
                 return r;
         if (r >= 0) {
@@ -194,23 +197,24 @@ static int lookup_process(Lookup *l, int proc_fd, pid_t pid) {
                 return r;
 
         r = read_process(proc_fd, pid, &info);
-        if (r < 0)
+        if (r >= 0)
+                r = procchain_attach(proc_fd, &info);
+        if (r < 0) {
+                procinfo_done(&info);
                 return error_is_gone(r) || r == -EBADMSG ? 0 : r;
+        }
         for (size_t i = 0; i < l->n_hits; i++) {
                 ProcInfo *p = &l->ret[l->hits[i]];
                 uint64_t inode = p->inode;
 
                 if (!procinfo_is_better(&info, p))
                         continue;
-                free(p->cmdline);
-                *p = info;
+                procinfo_done(p);
+                r = procinfo_copy(&info, p);
                 p->inode = inode;
-                if (info.cmdline) {
-                        p->cmdline = strdup(info.cmdline);
-                        if (!p->cmdline) {
-                                procinfo_done(&info);
-                                return -ENOMEM;
-                        }
+                if (r < 0) {
+                        procinfo_done(&info);
+                        return r;
                 }
         }
         procinfo_done(&info);

@@ -3,11 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "procchain.h"
 #include "procinfo.h"
 
 void procinfo_done(ProcInfo *p) {
         free(p->cmdline);
+        procchain_unref(p->chain);
         *p = (ProcInfo) {};
+}
+
+int procinfo_copy(const ProcInfo *p, ProcInfo *ret) {
+        char *cmdline = NULL;
+
+        if (p->cmdline && !(cmdline = strdup(p->cmdline)))
+                return -ENOMEM;
+        *ret = *p;
+        ret->cmdline = cmdline;
+        ret->chain = procchain_ref(p->chain);
+        return 0;
 }
 
 /* Digits only, no sign, no blanks: strtoull would accept " -1" */

@@ -8,6 +8,9 @@
 
 #include "listener.h"
 
+/* A copy that owns its command line and holds a reference to the chain */
+int procinfo_copy(const ProcInfo *p, ProcInfo *ret);
+
 /* Pure parsers */
 /* "socket:[12345]" -> 12345 */
 int procinfo_parse_socket_link(const char *target, uint64_t *ret_inode);
@@ -15,6 +18,9 @@ int procinfo_parse_socket_link(const char *target, uint64_t *ret_inode);
 int procinfo_format_cmdline(const char *raw, size_t len, char **ret);
 /* /proc/PID/stat: the start time (field 22), after the last ')' since comm may hold anything */
 int procinfo_parse_stat_start_time(const char *stat, uint64_t *ret_start_time);
+
+/* Reads at most max bytes of dir_fd/path (opened non-blocking); *ret_len is what was read */
+int procinfo_read_file_at(int dir_fd, const char *path, char *buf, size_t max, size_t *ret_len);
 
 /* Scans /proc (below proc_root, normally "/proc") once for the owners of the given inodes.
  * ret[i] describes inodes[i]; pid 0 when no process we can see owns it. */

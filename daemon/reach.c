@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "hint.h"
+#include "procinfo.h"
 #include "macro.h"
 #include "reach.h"
 
@@ -446,12 +446,9 @@ static int server_build(ReachServer *srv, const State *s, const Listener *listen
                 if (r < 0)
                         goto cleanup;
                 if (procs && procs[i].pid > 0 && srv->process.pid == 0) {
-                        srv->process = procs[i];
-                        srv->process.cmdline = NULL;
-                        if (procs[i].cmdline && !(srv->process.cmdline = strdup(procs[i].cmdline))) {
-                                r = -ENOMEM;
+                        r = procinfo_copy(&procs[i], &srv->process);
+                        if (r < 0)
                                 goto cleanup;
-                        }
                         srv->first_seen = procs[i].start_time;
                 }
         }
@@ -504,14 +501,8 @@ static int server_build(ReachServer *srv, const State *s, const Listener *listen
                                 srv->urls[srv->n_urls++] = c.items[i].url;
         }
 
-        if (!reach_server_share(srv)) {
+        if (!reach_server_share(srv))
                 srv->problem = server_problem(s, srv, listeners, n_listeners, config);
-                r = hint_for_problem(srv->problem, srv->port, srv->binds, srv->n_binds,
-                                     srv->process.pid > 0 ? srv->process.name : NULL, srv->process.cmdline,
-                                     &srv->hint);
-                if (r < 0)
-                        goto cleanup;
-        }
         r = 0;
 cleanup:
         free(c.items);

@@ -209,7 +209,7 @@ static int render_status(StrBuf *b, const Request *req, const Snapshot *snap) {
                 _cleanup_free_ char *hint = NULL;
                 ReachServer s = { .port = req->port, .problem = REACH_PROBLEM_NOT_LISTENING };
 
-                r = hint_for_problem(s.problem, s.port, NULL, 0, NULL, NULL, &hint);
+                r = hint_for_problem(s.problem, s.port, NULL, 0, NULL, &hint);
                 if (r < 0)
                         return r;
                 s.hint = hint;

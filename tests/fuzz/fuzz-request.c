@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "hint.h"
 #include "fuzz.h"
 #include "macro.h"
 #include "reachd/protocol.h"
@@ -146,6 +147,7 @@ static const ReachView *view(void) {
         add_listener(&ls[3], AF_INET6, "::", 3000, true);
         add_listener(&ls[4], AF_INET6, "::1", 8001, false);
         fuzz_assert(reach_compute(fuzz_network(), ls, ELEMENTSOF(ls), procs, &config, &v) == 0);
+        fuzz_assert(hint_view(v) == 0);
         fuzz_check_view(fuzz_network(), v);
         fuzz_assert(v->n_servers == ELEMENTSOF(ports));
         return v;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "hint.h"
 #include "change.h"
 #include "format.h"
 #include "fuzz.h"
@@ -241,6 +242,8 @@ static void check_view(const State *s) {
         add_listener(&ls[8], AF_INET, "0.0.0.0", 7000, 2, false);
 
         r = reach_compute(s, ls, ELEMENTSOF(ls), NULL, &config, &v);
+        if (r >= 0 && (r = hint_view(v)) < 0)
+                v = reach_view_free(v);
         if (r == -ENOMEM)
                 return;
         fuzz_assert(r == 0);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "hint.h"
 #include "format.h"
 #include "fuzz.h"
 #include "macro.h"
@@ -83,6 +84,8 @@ static void check_view(const Listener *ls, size_t n, const ProcInfo *procs, cons
         int r;
 
         r = reach_compute(s, ls, n, procs, config, &v);
+        if (r >= 0 && (r = hint_view(v)) < 0)
+                v = reach_view_free(v);
         if (r == -ENOMEM)
                 return;
         fuzz_assert(r == 0);

@@ -101,8 +101,12 @@ netns_check_server_eq "$P" "json: no share URL, problem no-network, the VPN's an
 netns_check_server_eq 5174 "json: 5174 is bound to an address on a link without carrier" \
         '[.share_url, .problem, .urls[0].reason]' '[null, "bound-link-down", "no-carrier"]'
 netns_ctl url 5174
-netns_check_text "url 5174: the link, and to reconnect or bind to every address" "$NETNS_CTL_ERR" \
-        "reachctl: port 5174 is bound to $LAN4, on wlan0 without carrier: not reachable until it reconnects; reconnect that interface (cable, Wi-Fi), or restart the server bound to 0.0.0.0 (\`python3 -m http.server 5174 --bind 0.0.0.0\`) so it follows network changes"
+# the hint is the server's own command with the bind changed (python3 as the shell found it)
+case $NETNS_CTL_ERR in
+"reachctl: port 5174 is bound to $LAN4, on wlan0 without carrier: not reachable until it reconnects; reconnect that interface (cable, Wi-Fi), or restart it with \`"*"python3 -m http.server 5174 --bind 0.0.0.0 --directory $netns_tmp/www\` so it listens on every interface and follows network changes")
+        netns_ok "url 5174: the link, and to reconnect or bind to every address" ;;
+*)      netns_not_ok "url 5174: the link, and to reconnect or bind to every address" "$NETNS_CTL_ERR" ;;
+esac
 netns_check_ctl "url --audience vpn: the tunnel's URL" 0 "$(u $VPN4)" url --audience vpn "$P"
 netns_check_curl_ok_in "$VPN" "the VPN peer opens it" "$(u $VPN4)"
 netns_ctl qr --audience vpn --color=never "$P"

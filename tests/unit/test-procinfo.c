@@ -277,7 +277,7 @@ START_TEST(test_lookup) {
                 ck_assert_uint_eq(ret[i].inode, inodes[i]);
 
         ck_assert_int_eq(ret[0].pid, 100);
-        ck_assert_str_eq(ret[0].name, "node");
+        ck_assert_str_eq(ret[0].name, "vite");
         ck_assert_str_eq(ret[0].cmdline, "node /usr/bin/vite --port 5173");
         ck_assert_uint_eq(ret[0].start_time, 500);
 

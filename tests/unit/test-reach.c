@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hint.h"
+#include "macro.h"
 #include "reach.h"
 #include "testutil.h"
 
@@ -29,6 +31,8 @@ static void setup(void) {
 }
 
 static void teardown(void) {
+        for (size_t i = 0; i < ELEMENTSOF(procs); i++)
+                procs[i].chain = procchain_unref(procs[i].chain);
         view = reach_view_free(view);
         st = state_free(st);
 }
@@ -92,6 +96,7 @@ static void compute_ports(const uint16_t *ports, size_t n) {
 
         view = reach_view_free(view);
         ck_assert_int_eq(reach_compute(st, ls, n_ls, procs, &c, &view), 0);
+        ck_assert_int_eq(hint_view(view), 0);
 }
 
 static void compute(void) {
@@ -465,7 +470,9 @@ START_TEST(test_default_server_most_recent) {
         procs[0] = (ProcInfo) { .pid = 10, .name = "node", .start_time = 500 };
         add_listener(AF_INET, "127.0.0.1", 6000);
         procs[1] = (ProcInfo) { .pid = 11, .name = "python3", .start_time = 900,
-                                .cmdline = (char *) "python3 -m http.server 6000 --bind 127.0.0.1" };
+                                .cmdline = (char *) "python3 -m http.server 6000 --bind 127.0.0.1",
+                                .chain = test_chain((const char *[]) {
+                                        "python3|-m|http.server|6000|--bind|127.0.0.1", "bash", NULL }) };
         add_listener(AF_INET, "0.0.0.0", 7000);
         procs[2] = (ProcInfo) { .pid = 12, .name = "hugo", .start_time = 700 };
         compute();

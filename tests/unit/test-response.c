@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "format.h"
+#include "hint.h"
+#include "macro.h"
 #include "response.h"
 #include "testutil.h"
 
@@ -35,6 +37,8 @@ static void setup(void) {
 }
 
 static void teardown(void) {
+        for (size_t i = 0; i < ELEMENTSOF(procs); i++)
+                procs[i].chain = procchain_unref(procs[i].chain);
         strbuf_done(&out);
         view = reach_view_free(view);
         st = state_free(st);
@@ -77,6 +81,15 @@ static void add_listener(int family, const char *addr, uint16_t port, pid_t pid,
                           .socket_is_v6 = family == AF_INET6 };
         parse(family, addr, &l->address);
         *p = (ProcInfo) { .inode = l->inode, .pid = pid, .cmdline = (char *) cmdline, .start_time = start_time };
+        if (cmdline) {
+                char argv[256];
+
+                snprintf(argv, sizeof(argv), "%s", cmdline);
+                for (char *c = argv; *c; c++)
+                        if (*c == ' ')
+                                *c = '|';
+                p->chain = test_chain((const char *[]) { argv, NULL });
+        }
         snprintf(p->name, sizeof(p->name), "%s", name ?: "");
 }
 
@@ -85,6 +98,7 @@ static void compute_ports(const uint16_t *ports, size_t n) {
 
         view = reach_view_free(view);
         ck_assert_int_eq(reach_compute(st, ls, n_ls, procs, &c, &view), 0);
+        ck_assert_int_eq(hint_view(view), 0);
 }
 
 static void compute(void) {

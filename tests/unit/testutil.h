@@ -14,3 +14,27 @@
                 srunner_free(sr);                                               \
                 return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;               \
         }
+
+#include <string.h>
+
+#include "procchain.h"
+
+/* A process chain as `tr '\0' '|' </proc/PID/cmdline` shows each process, the owner first;
+ * NULL ends the list. PIDs count from 100. */
+static inline ProcChain *test_chain(const char *const *procs) {
+        ProcChain *c = NULL;
+
+        ck_assert_int_eq(procchain_new(&c), 0);
+        for (size_t i = 0; procs[i]; i++) {
+                size_t len = strlen(procs[i]);
+                char *raw = strdup(procs[i]);
+
+                ck_assert_ptr_nonnull(raw);
+                for (size_t j = 0; j < len; j++)
+                        if (raw[j] == '|')
+                                raw[j] = 0;
+                ck_assert_int_eq(procchain_add_process(c, (pid_t) (100 + i), raw, len), 0);
+                free(raw);
+        }
+        return c;
+}
