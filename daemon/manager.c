@@ -33,6 +33,10 @@
 #define USEC_PER_SEC 1000000ULL
 /* At most one full re-dump a second, however hard the kernel overflows our buffer */
 #define RESYNC_INTERVAL_USEC USEC_PER_SEC
+/* A re-read that cannot even be asked for (sendto fails) is tried again after 0.5 s, 1 s, 2 s, …
+ * up to every 30 s */
+#define RESYNC_RETRY_MIN_USEC (USEC_PER_SEC / 2)
+#define RESYNC_RETRY_MAX_USEC (30 * USEC_PER_SEC)
 #define RTNL_SYNC_TIMEOUT_MS 10000
 
 /* Listener owners, by socket inode; negative answers are kept too, so /proc is walked only
@@ -74,6 +78,9 @@ struct Manager {
         uint64_t overflows;                   /* since the last resync line */
         uint64_t resyncs;
         bool resync_pending;
+        int resync_error;                     /* of the last failed re-read, 0 once one worked */
+        uint64_t resync_backoff_usec;         /* the delay before the last retry */
+        unsigned resync_failures;             /* in a row */
         bool network_dirty;
         bool view_stale;                      /* the state or the configuration changed since the view */
         char *network_summary;
@@ -484,6 +491,33 @@ static void manager_schedule_publish(Manager *m) {
         (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_ONESHOT);
 }
 
+/* Until a re-read completes, the view waits for it (manager_refresh): one that fails must be
+ * tried again by itself, or publishing would stop until some unrelated netlink event came. */
+static void manager_resync_failed(Manager *m, int r) {
+        uint64_t delay = m->resync_backoff_usec == 0 ? RESYNC_RETRY_MIN_USEC :
+                         m->resync_backoff_usec >= RESYNC_RETRY_MAX_USEC / 2 ? RESYNC_RETRY_MAX_USEC :
+                         2 * m->resync_backoff_usec;
+
+        if (r != m->resync_error)
+                log_errno(LOG_ERR, r, "cannot re-read the network state (trying again, then less and less "
+                          "often, up to every %llu s)", (unsigned long long) (RESYNC_RETRY_MAX_USEC / USEC_PER_SEC));
+        m->resync_error = r;
+        m->resync_backoff_usec = delay;
+        m->resync_failures++;
+        m->resync_pending = true;
+        (void) sd_event_source_set_time_relative(m->resync_source, delay);
+        (void) sd_event_source_set_enabled(m->resync_source, SD_EVENT_ONESHOT);
+}
+
+static void manager_resync_done(Manager *m) {
+        if (m->resync_error < 0)
+                log_notice("re-read the network state after %u failed attempt%s", m->resync_failures,
+                           m->resync_failures == 1 ? "" : "s");
+        m->resync_error = 0;
+        m->resync_backoff_usec = 0;
+        m->resync_failures = 0;
+}
+
 static int manager_start_resync(Manager *m) {
         uint64_t now = 0;
         int r;
@@ -494,12 +528,14 @@ static int manager_start_resync(Manager *m) {
         m->resyncs++;
         r = rtnl_conn_start_resync(m->rtnl, m->state);
         if (r < 0)
-                return log_errno(LOG_ERR, r, "cannot re-read the network state");
-        return 0;
+                manager_resync_failed(m, r);
+        return r;
 }
 
+/* never an error: sd-event would disable the source, and with it every retry */
 static int on_resync_timer(sd_event_source *s, uint64_t usec, void *userdata) {
-        return manager_start_resync(userdata);
+        (void) manager_start_resync(userdata);
+        return 0;
 }
 
 /* The kernel dropped events: our state may be wrong until a full re-dump */
@@ -591,11 +627,12 @@ static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         r = rtnl_conn_receive(m->rtnl, m->state);
         if (r == -ENOBUFS)
                 manager_request_resync(m);
-        else if (r < 0) {
-                /* a failed dump leaves the state marked: only a complete resync mends it */
-                log_errno(LOG_WARNING, r, "cannot read from the rtnetlink socket");
-                manager_request_resync(m);
-        }
+        else if (r < 0)
+                /* a failed dump (or dump request) leaves the state marked: only a complete
+                 * resync mends it */
+                manager_resync_failed(m, r);
+        else if (!was_done && rtnl_conn_resync_done(m->rtnl))
+                manager_resync_done(m);
         if (!was_done && rtnl_conn_resync_done(m->rtnl) && m->overflows > 0 && !m->resync_pending) {
                 Event e;
 

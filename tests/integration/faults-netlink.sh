@@ -6,6 +6,9 @@
 #    nlmsg_read): the daemon runs, every answer and STATUS= say the listening sockets cannot be
 #    read and why, it retries on the rescan timer and recovers by itself; reachd --once exits
 #    non-zero with the same sentence.
+#  * a full re-read of the network state cannot be asked for (sendto on rtnetlink fails after a
+#    lost event, ENOBUFS, injected too): the daemon retries on a timer, less and less often, logs
+#    it once, and once sendto works again converges without any further netlink event.
 set -eu
 . "${TESTLIB:?TESTLIB is not set}/netns.sh"
 netns_enter "$0" "$@"
@@ -135,6 +138,42 @@ netns_check_text "url: the new errno, not the old view" "$NETNS_CTL_RC:$NETNS_CT
         "4:reachctl: reachd answered: listeners-unreadable cannot read the listening sockets: Cannot allocate memory"
 rm "$FAULT/sendto-4"
 netns_check_ctl_soon "url answers the LAN URL again" 3 0 "$URL" url
+
+echo "## events lost (ENOBUFS) while the re-read cannot be asked for (sendto on rtnetlink: EPERM)"
+LAN4B=192.168.61.11
+URLB=http://$LAN4B:$P/
+echo 1 >"$FAULT/sendto-0"
+echo 105 >"$FAULT/recvmsg-0"
+ip addr add "$LAN4B/24" dev lan0
+ip addr del "$LAN4/24" dev lan0
+netns_wait_for 5 "the injected ENOBUFS" test ! -e "$FAULT/recvmsg-0"
+netns_check_log "the log says the re-read failed, and that it retries" \
+        "cannot re-read the network state (trying again, then less and less often, up to every 30 s): Operation not permitted"
+sleep 4
+n=$(grep -c . "$FAULT/sendto-0.log" || true)
+if [ "$n" -ge 3 ]; then
+        netns_ok "retried on its own while sendto fails ($n attempts in about 4 s)"
+else
+        netns_not_ok "retried on its own while sendto fails" "$n attempts in about 4 s: $(cat "$FAULT/sendto-0.log" 2>&1)"
+fi
+# netlink events try the request at once too: the timer's attempts are the gaps over 200 ms
+gaps=$(awk 'NR > 1 && $1 - last > 200 { printf "%s ", $1 - last } { last = $1 }' "$FAULT/sendto-0.log")
+if echo "$gaps" | awk '{ if (NF < 2) exit 1; for (i = 2; i <= NF; i++) if ($i < $(i - 1) * 1.5) exit 1 }'; then
+        netns_ok "with back-off: the gaps between attempts grow (ms: $gaps)"
+else
+        netns_not_ok "with back-off: the gaps between attempts grow" "gaps in ms: $gaps"
+fi
+n=$(grep -c "cannot re-read the network state" "$netns_daemon_log" || true)
+netns_check_text "the failure is logged once, not once per attempt" "$n" 1
+netns_check_alive "while re-reads fail"
+rm "$FAULT/sendto-0"
+# no netlink event from here on: only the retry timer can bring the view back
+netns_check_ctl_soon "sendto works again: without another event, the view converges (the new address's URL)" 20 0 "$URLB" url
+netns_check_log "the log says the re-read worked" "re-read the network state after"
+echo "# the failed attempts (CLOCK_MONOTONIC, ms): $(tr '\n' ' ' <"$FAULT/sendto-0.log")"
+netns_daemon_json
+netns_check_eq "lan0's addresses are the kernel's" \
+        '[.interfaces[] | select(.name == "lan0") | .addresses[] | select(.family == "ipv4") | .address]' "[\"$LAN4B\"]"
 netns_check_alive "at the end"
 
 netns_finish
