@@ -767,9 +767,11 @@ static int manager_socket_taken(const char *path) {
         int r;
 
         r = server_socket_peer(path, &pid);
-        if (r == -ENOTSOCK || (r < 0 && r != -ECONNREFUSED))
+        if (r == -ENOTSOCK)
                 log_error("cannot listen on %s: a file that is not a socket is in the way; remove it, "
                           "or give reachd another socket with --socket PATH", path);
+        else if (r < 0 && r != -ECONNREFUSED)
+                log_errno(LOG_ERR, -EADDRINUSE, "cannot listen on %s", path);
         else if (pid > 0 && procinfo_read("/proc", pid, &p) >= 0 && strcmp(p.name, "systemd") == 0)
                 log_error("cannot listen on %s: systemd (PID %d) listens there for reachd.socket and starts "
                           "reachd on the first query; to run this one instead, `systemctl --user stop "

@@ -3,8 +3,9 @@
 # What a newcomer runs into, each message naming what is wrong and the fix: reachctl without a
 # daemon advises `systemctl --user start reachd` only where a user manager runs and has reachd's
 # unit, else the command that starts this reachd by hand; a second reachd on the same socket
-# names the one already running (its PID); `wait --timeout` names the port and its duration;
-# a reload that drops a port from the configuration says "no longer watched", not "stopped".
+# names the one already running (its PID), and a file in the way is named as such;
+# `wait --timeout` names the port and its duration; a reload that drops a port from the
+# configuration says "no longer watched", not "stopped".
 set -eu
 . "${TESTLIB:?TESTLIB is not set}/netns.sh"
 netns_enter "$0" "$@"
@@ -98,6 +99,23 @@ if [ "$NETNS_CTL_RC" = 0 ] && kill -0 "$REACHD_PID"; then
 else
         netns_not_ok "the first reachd still runs and answers" "$(netns_ctl_detail json 0)"
 fi
+
+echo "not a socket" >"$netns_tmp/afile"
+rc=0
+timeout 10 "$REACHD" --socket "$netns_tmp/afile" >"$netns_tmp/third.out" 2>&1 || rc=$?
+case $(cat "$netns_tmp/third.out") in
+*"cannot listen on $netns_tmp/afile: a file that is not a socket is in the way"*)
+        if [ "$rc" = 1 ] && [ "$(cat "$netns_tmp/afile")" = "not a socket" ]; then
+                netns_ok "reachd --socket FILE: exits 1, says a file that is not a socket is in the way, leaves it"
+        else
+                netns_not_ok "reachd --socket FILE: exits 1 and leaves the file" "exit status $rc; $(ls -l "$netns_tmp/afile" 2>&1)"
+        fi
+        ;;
+*)
+        netns_not_ok "reachd --socket FILE: says a file that is not a socket is in the way" \
+                "exit status $rc: $(cat "$netns_tmp/third.out")"
+        ;;
+esac
 
 echo "## wait --timeout"
 netns_ctl wait --timeout 1 9999
