@@ -152,6 +152,12 @@ static int copy_options(Options *dst, const Options *src) {
         return 0;
 }
 
+/* `hostnamectl set-hostname` (sethostname()) tells no one: read again for every answer, one
+ * uname() (gethostname() is that too), cheaper than watching /proc/sys/kernel/hostname */
+static void manager_read_hostname(Manager *m) {
+        (void) gethostname(m->hostname, sizeof(m->hostname) - 1);
+}
+
 int manager_new(const Options *o, Manager **ret) {
         _cleanup_(manager_freep) Manager *m = NULL;
         sd_id128_t id;
@@ -168,7 +174,7 @@ int manager_new(const Options *o, Manager **ret) {
         if (r < 0)
                 return r;
         sd_id128_to_string(id, m->boot_id);
-        (void) gethostname(m->hostname, sizeof(m->hostname) - 1);
+        manager_read_hostname(m);
         r = sd_event_default(&m->event);
         if (r < 0)
                 return r;
@@ -727,6 +733,7 @@ static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
 
         if (refresh)
                 (void) manager_refresh(m);
+        manager_read_hostname(m);
         *ret = (Snapshot) {
                 .state = m->state,
                 .view = m->view,
