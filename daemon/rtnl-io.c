@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ typedef enum RtnlPhase {
         RTNL_PHASE_IDLE,
         RTNL_PHASE_LINKS,
         RTNL_PHASE_ADDRESSES,
+        RTNL_PHASE_NEXTHOPS,
         RTNL_PHASE_ROUTES,
 } RtnlPhase;
 
@@ -83,6 +85,10 @@ int rtnl_conn_new(RtnlConn **ret) {
                 if (r < 0)
                         goto fail;
         }
+        /* Linux 5.3: older kernels have no nexthop objects, so no route can use one */
+        r = rtnl_conn_setsockopt_int(c, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, RTNLGRP_NEXTHOP);
+        if (r < 0 && r != -EINVAL)
+                goto fail;
         /* Both appeared in Linux 4.12/4.20; older kernels work without them */
         r = rtnl_conn_setsockopt_int(c, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
         if (r < 0 && r != -ENOPROTOOPT)
@@ -154,6 +160,10 @@ static int rtnl_conn_send_dump(RtnlConn *c) {
                 type = RTM_GETADDR;
                 header = sizeof(struct ifaddrmsg);
                 break;
+        case RTNL_PHASE_NEXTHOPS:
+                type = RTM_GETNEXTHOP;
+                header = sizeof(struct nhmsg);
+                break;
         case RTNL_PHASE_ROUTES:
                 type = RTM_GETROUTE;
                 header = sizeof(struct rtmsg);
@@ -214,6 +224,12 @@ static int rtnl_conn_dump_finished(RtnlConn *c, State *s) {
         RtnlDump d = c->dump;
 
         c->dump = (RtnlDump) { .portid = d.portid };
+        /* a kernel without nexthop objects refuses their dump: there are none */
+        if (d.error < 0 && c->phase == RTNL_PHASE_NEXTHOPS) {
+                c->phase = RTNL_PHASE_ROUTES;
+                c->need_send = true;
+                return 0;
+        }
         if (d.error < 0) {
                 if (++c->failures >= RTNL_DUMP_ATTEMPTS_MAX) {
                         c->phase = RTNL_PHASE_IDLE;
@@ -237,6 +253,10 @@ static int rtnl_conn_dump_finished(RtnlConn *c, State *s) {
                 c->need_send = true;
                 return 0;
         case RTNL_PHASE_ADDRESSES:
+                c->phase = RTNL_PHASE_NEXTHOPS;
+                c->need_send = true;
+                return 0;
+        case RTNL_PHASE_NEXTHOPS:
                 c->phase = RTNL_PHASE_ROUTES;
                 c->need_send = true;
                 return 0;

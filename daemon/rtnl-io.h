@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
-/* The rtnetlink socket (libmnl): subscribed to link, address and route groups, then dumps links,
- * addresses and routes on the same socket one at a time, so no event is lost during a dump. */
+/* The rtnetlink socket (libmnl): subscribed to link, address, nexthop and route groups, then
+ * dumps links, addresses, nexthop objects and routes on the same socket one at a time, so no
+ * event is lost during a dump. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,9 +19,9 @@ RtnlConn *rtnl_conn_free(RtnlConn *c);
 void rtnl_conn_freep(RtnlConn **c);
 int rtnl_conn_fd(const RtnlConn *c);
 
-/* Starts a full resync: marks the whole state, then dumps links, addresses and routes in turn;
- * when the last dump ends the unmarked entries are swept. A dump cut by NLM_F_DUMP_INTR is run
- * again. Calling it while a resync runs restarts that resync. */
+/* Starts a full resync: marks the whole state, then dumps links, addresses, nexthop objects and
+ * routes in turn; when the last dump ends the unmarked entries are swept. A dump cut by
+ * NLM_F_DUMP_INTR is run again. Calling it while a resync runs restarts that resync. */
 int rtnl_conn_start_resync(RtnlConn *c, State *s);
 bool rtnl_conn_resync_done(const RtnlConn *c);
 

@@ -5,10 +5,13 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "macro.h"
 #include "netlink.h"
 #include "rtnl.h"
 
@@ -287,6 +290,11 @@ int rtnl_parse_route(const struct nlmsghdr *nlh, RtnlRoute *ret) {
                         return r;
                 rt.has_prefsrc = true;
         }
+        if (tb[RTA_NH_ID]) {
+                r = get_u32(tb[RTA_NH_ID], &rt.nhid);
+                if (r < 0)
+                        return r;
+        }
         if (tb[RTA_MULTIPATH]) {
                 r = parse_multipath(tb[RTA_MULTIPATH], rt.family, &rt);
                 if (r < 0)
@@ -311,6 +319,62 @@ int rtnl_parse_route(const struct nlmsghdr *nlh, RtnlRoute *ret) {
                 rt.n_nexthops = 1;
         }
         *ret = rt;
+        return 0;
+}
+
+int rtnl_parse_nexthop(const struct nlmsghdr *nlh, Nexthop *ret) {
+        const struct nlattr *tb[NHA_MAX + 1];
+        const struct nhmsg *nhm;
+        Nexthop nh = {};
+        int r;
+
+        if (nlh->nlmsg_type != RTM_NEWNEXTHOP && nlh->nlmsg_type != RTM_DELNEXTHOP)
+                return -EOPNOTSUPP;
+        if (!has_header(nlh, sizeof(*nhm)))
+                return -EBADMSG;
+        nhm = mnl_nlmsg_get_payload(nlh);
+        r = parse_attrs(nlh, sizeof(*nhm), tb, NHA_MAX);
+        if (r < 0)
+                return r;
+        if (!tb[NHA_ID])
+                return -EBADMSG;
+        r = get_u32(tb[NHA_ID], &nh.id);
+        if (r < 0)
+                return r;
+        if (nh.id == 0)
+                return -EBADMSG;
+        nh.family = nhm->nh_family;
+        if (tb[NHA_GROUP]) {
+                const struct nexthop_grp *g = mnl_attr_get_payload(tb[NHA_GROUP]);
+                size_t len = mnl_attr_get_payload_len(tb[NHA_GROUP]);
+
+                if (len == 0 || len % sizeof(*g) != 0)
+                        return -EBADMSG;
+                /* a bigger group still leaves through these */
+                for (size_t i = 0; i < len / sizeof(*g) && nh.n_group < STATE_NEXTHOP_GROUP_MAX; i++) {
+                        uint32_t id;
+
+                        memcpy(&id, (const uint8_t *) g + i * sizeof(*g) + offsetof(struct nexthop_grp, id),
+                               sizeof(id));
+                        nh.group[nh.n_group++] = id;
+                }
+        }
+        nh.blackhole = tb[NHA_BLACKHOLE] != NULL;
+        if (tb[NHA_OIF]) {
+                uint32_t oif;
+
+                r = get_u32(tb[NHA_OIF], &oif);
+                if (r < 0)
+                        return r;
+                nh.oif = (int) oif;
+        }
+        if (tb[NHA_GATEWAY] && inaddr_size(nh.family) > 0) {
+                r = get_inaddr(tb[NHA_GATEWAY], nh.family, &nh.gateway);
+                if (r < 0)
+                        return r;
+                nh.has_gateway = true;
+        }
+        *ret = nh;
         return 0;
 }
 
@@ -370,6 +434,8 @@ static int flush_ipv4_link(State *s, int ifindex, bool unregister) {
         return n;
 }
 
+static int flush_link_nexthops(State *s, int ifindex);
+
 static int apply_newlink(State *s, const struct nlmsghdr *nlh) {
         const Link *old;
         Link l;
@@ -395,6 +461,13 @@ static int apply_newlink(State *s, const struct nlmsghdr *nlh) {
 
         if (!(l.flags & IFF_UP) && flush_ipv4_link(s, l.ifindex, false) > 0)
                 changed = 1;
+        if (!(l.flags & IFF_UP)) {
+                r = flush_link_nexthops(s, l.ifindex);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        changed = 1;
+        }
         /* fib_sync_down_dev() and rt6_sync_down_dev() on carrier loss, fib_sync_up() and
          * rt6_sync_up() on its return: no RTM_NEWROUTE tells */
         if (state_routes_set_linkdown(s, l.ifindex, !(l.flags & IFF_LOWER_UP)) > 0)
@@ -412,7 +485,10 @@ static int apply_dellink(State *s, const struct nlmsghdr *nlh) {
         if (r < 0)
                 return r;
         flushed = flush_ipv4_link(s, l.ifindex, true);
-        return state_link_remove(s, l.ifindex) > 0 || flushed > 0;
+        r = flush_link_nexthops(s, l.ifindex);
+        if (r < 0)
+                return r;
+        return state_link_remove(s, l.ifindex) > 0 || flushed > 0 || r > 0;
 }
 
 static bool address_exists(const State *s, int family, const union in_addr_union *a, int ifindex) {
@@ -498,8 +574,10 @@ static void route_hop(const RtnlRoute *rt, size_t i, Route *ret) {
                 .linkdown = rt->nexthops[i].linkdown,
                 .has_prefsrc = rt->has_prefsrc,
                 .prefsrc = rt->prefsrc,
-                /* only IPv4 needs it, and IPv6 turns siblings into single routes silently */
-                .multipath = rt->family == AF_INET && rt->n_nexthops > 1,
+                .nhid = rt->nhid,
+                /* only IPv4 needs it, and IPv6 turns siblings into single routes silently; a
+                 * group of nexthop objects loses a dead member silently instead */
+                .multipath = rt->family == AF_INET && rt->n_nexthops > 1 && rt->nhid == 0,
         };
 }
 
@@ -534,6 +612,244 @@ static int drop_replaced(State *s, const RtnlRoute *rt) {
         return n;
 }
 
+/* ---- nexthop objects ---- */
+
+static void nexthop_hop(const State *s, const Nexthop *nh, int family, RtnlRoute *rt) {
+        typeof(rt->nexthops[0]) *hop;
+        const Link *l;
+
+        if (nh->blackhole || nh->oif <= 0 || rt->n_nexthops >= RTNL_MAX_NEXTHOPS)
+                return;
+        hop = &rt->nexthops[rt->n_nexthops++];
+        memset(hop, 0, sizeof(*hop));
+        hop->oif = nh->oif;
+        /* an IPv4 route may go through an IPv6 gateway (RFC 5549): its link is what counts */
+        if (nh->has_gateway && nh->family == family) {
+                hop->has_gateway = true;
+                hop->gateway = nh->gateway;
+        }
+        l = state_get_link(s, nh->oif);
+        hop->linkdown = !l || !(l->flags & IFF_LOWER_UP);
+}
+
+/* The hops of a route on a nexthop object are the object's (a group's: its members'): what the
+ * kernel says after `ip nexthop replace` or a member's removal, in no RTM_NEWROUTE. Unknown
+ * objects leave the hops the message gave (nexthop_compat_mode). */
+static void resolve_nexthop(const State *s, RtnlRoute *rt) {
+        const Nexthop *nh = rt->nhid ? state_get_nexthop(s, rt->nhid) : NULL;
+
+        if (!nh)
+                return;
+        rt->n_nexthops = 0;
+        if (nh->n_group == 0)
+                nexthop_hop(s, nh, rt->family, rt);
+        for (size_t i = 0; i < nh->n_group; i++) {
+                const Nexthop *member = state_get_nexthop(s, nh->group[i]);
+
+                if (member)
+                        nexthop_hop(s, member, rt->family, rt);
+        }
+}
+
+/* Drops every hop of the route on the nexthop object */
+static int drop_nexthop_route(State *s, const RtnlRoute *rt) {
+        size_t i, j;
+        int n = 0;
+
+        for (i = j = 0; i < s->n_routes; i++) {
+                const Route *r = &s->routes[i];
+
+                if (r->nhid == rt->nhid && r->family == rt->family && r->table == rt->table &&
+                    r->metric == rt->metric) {
+                        n++;
+                        continue;
+                }
+                s->routes[j++] = *r;
+        }
+        s->n_routes = j;
+        return n;
+}
+
+static int add_hops(State *s, const RtnlRoute *rt) {
+        int changed = 0;
+
+        for (size_t i = 0; i < rt->n_nexthops; i++) {
+                Route hop;
+                int r;
+
+                route_hop(rt, i, &hop);
+                r = state_route_update(s, &hop);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        changed = 1;
+        }
+        return changed;
+}
+
+static bool same_nexthop_route(const Route *x, const RtnlRoute *rt) {
+        return x->nhid == rt->nhid && x->family == rt->family && x->table == rt->table &&
+                x->metric == rt->metric;
+}
+
+/* The hops of the route, for telling a change from the same hops again; -E2BIG past the max */
+static int nexthop_route_hops(const State *s, const RtnlRoute *rt, Route *ret, size_t *ret_n) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < s->n_routes; i++) {
+                if (!same_nexthop_route(&s->routes[i], rt))
+                        continue;
+                if (n >= RTNL_MAX_NEXTHOPS)
+                        return -E2BIG;
+                ret[n++] = s->routes[i];
+        }
+        *ret_n = n;
+        return 0;
+}
+
+static bool hops_equal(const Route *a, size_t n_a, const Route *b, size_t n_b) {
+        if (n_a != n_b)
+                return false;
+        /* both in the state's order */
+        for (size_t i = 0; i < n_a; i++)
+                if (a[i].oif != b[i].oif || a[i].has_gateway != b[i].has_gateway ||
+                    a[i].linkdown != b[i].linkdown ||
+                    (a[i].has_gateway && !inaddr_equal(a[i].family, &a[i].gateway, &b[i].gateway)))
+                        return false;
+        return true;
+}
+
+/* The routes on one of the objects ids (a nexthop object and the groups it is in) get their
+ * hops again; those on an object that is gone go */
+static int reexpand_routes(State *s, const uint32_t *ids, size_t n_ids) {
+        RtnlRoute *todo;
+        size_t n = 0;
+        int changed = 0, r = 0;
+
+        todo = calloc(s->n_routes + 1, sizeof(*todo));
+        if (!todo)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_routes; i++) {
+                const Route *x = &s->routes[i];
+                bool wanted = false, seen = false;
+
+                for (size_t j = 0; j < n_ids && !wanted; j++)
+                        wanted = x->nhid != 0 && x->nhid == ids[j];
+                for (size_t k = 0; k < n && wanted && !seen; k++)
+                        seen = same_nexthop_route(x, &todo[k]);
+                if (!wanted || seen)
+                        continue;
+                todo[n++] = (RtnlRoute) {
+                        .family = x->family, .type = RTN_UNICAST, .table = x->table, .metric = x->metric,
+                        .has_prefsrc = x->has_prefsrc, .prefsrc = x->prefsrc, .nhid = x->nhid,
+                };
+        }
+        for (size_t k = 0; k < n && r >= 0; k++) {
+                Route before[RTNL_MAX_NEXTHOPS], after[RTNL_MAX_NEXTHOPS];
+                size_t n_before = 0, n_after = 0;
+
+                r = nexthop_route_hops(s, &todo[k], before, &n_before);
+                resolve_nexthop(s, &todo[k]);
+                if (!state_get_nexthop(s, todo[k].nhid))
+                        todo[k].n_nexthops = 0;
+                drop_nexthop_route(s, &todo[k]);
+                if (r >= 0)
+                        r = add_hops(s, &todo[k]);
+                if (r >= 0)
+                        r = nexthop_route_hops(s, &todo[k], after, &n_after);
+                if (r < 0 || !hops_equal(before, n_before, after, n_after))
+                        changed = 1;
+        }
+        free(todo);
+        return r < 0 && r != -E2BIG ? r : changed;
+}
+
+/* id, and the groups it is in */
+static size_t nexthop_users(const State *s, uint32_t id, uint32_t *ret) {
+        size_t n = 0;
+
+        ret[n++] = id;
+        for (size_t i = 0; i < s->n_nexthops; i++)
+                if (s->nexthops[i].id != id && state_nexthop_uses(s, s->nexthops[i].id, id))
+                        ret[n++] = s->nexthops[i].id;
+        return n;
+}
+
+/* The object goes: the kernel drops the IPv4 routes on it without an RTM_DELROUTE, and the
+ * groups lose it (saying so in an RTM_NEWNEXTHOP, or RTM_DELNEXTHOP for one left empty, after
+ * `ip nexthop del`; not a word when its link went down or away) */
+static int nexthop_delete(State *s, uint32_t id) {
+        _cleanup_free_ uint32_t *ids = NULL;
+        size_t n_ids;
+        int r, changed;
+
+        ids = calloc(s->n_nexthops + 1, sizeof(*ids));
+        if (!ids)
+                return -ENOMEM;
+        n_ids = nexthop_users(s, id, ids);
+        changed = state_nexthop_remove(s, id);
+        for (size_t i = 0; i < s->n_nexthops;) {
+                Nexthop *g = &s->nexthops[i];
+                size_t k = 0, n = g->n_group;
+
+                for (size_t j = 0; j < g->n_group; j++)
+                        if (g->group[j] != id)
+                                g->group[k++] = g->group[j];
+                g->n_group = k;
+                if (n > 0 && k == 0)
+                        (void) state_nexthop_remove(s, g->id);
+                else
+                        i++;
+        }
+        r = reexpand_routes(s, ids, n_ids);
+        return r < 0 ? r : (changed > 0 || r > 0);
+}
+
+/* nexthop_flush_dev(): a link going down or away takes its objects with it, silently */
+static int flush_link_nexthops(State *s, int ifindex) {
+        int changed = 0;
+
+        for (size_t i = 0; i < s->n_nexthops;) {
+                int r;
+
+                if (s->nexthops[i].oif != ifindex) {
+                        i++;
+                        continue;
+                }
+                r = nexthop_delete(s, s->nexthops[i].id);
+                if (r < 0)
+                        return r;
+                changed = 1;
+                /* the array changed under us: from the start again */
+                i = 0;
+        }
+        return changed;
+}
+
+static int apply_nexthop(State *s, const struct nlmsghdr *nlh) {
+        _cleanup_free_ uint32_t *ids = NULL;
+        size_t n_ids;
+        Nexthop nh;
+        int r, changed;
+
+        r = rtnl_parse_nexthop(nlh, &nh);
+        if (r == -EOPNOTSUPP)
+                return 0;
+        if (r < 0)
+                return r;
+        if (nlh->nlmsg_type == RTM_DELNEXTHOP)
+                return nexthop_delete(s, nh.id);
+        ids = calloc(s->n_nexthops + 1, sizeof(*ids));
+        if (!ids)
+                return -ENOMEM;
+        n_ids = nexthop_users(s, nh.id, ids);
+        changed = state_nexthop_update(s, &nh);
+        if (changed <= 0)
+                return changed;
+        r = reexpand_routes(s, ids, n_ids);
+        return r < 0 ? r : 1;
+}
+
 static int apply_route(State *s, const struct nlmsghdr *nlh) {
         RtnlRoute rt;
         int r, changed = 0;
@@ -545,6 +861,25 @@ static int apply_route(State *s, const struct nlmsghdr *nlh) {
                 return r;
         if (!rtnl_route_is_default(&rt))
                 return 0;
+        if (rt.nhid != 0) {
+                Route before[RTNL_MAX_NEXTHOPS], after[RTNL_MAX_NEXTHOPS];
+                size_t n_before = 0, n_after = 0;
+
+                /* the object's hops, not the message's, which may be stale or absent */
+                resolve_nexthop(s, &rt);
+                r = nexthop_route_hops(s, &rt, before, &n_before);
+                if (nlh->nlmsg_type == RTM_NEWROUTE && (nlh->nlmsg_flags & NLM_F_REPLACE) &&
+                    drop_replaced(s, &rt) > 0)
+                        changed = 1;
+                drop_nexthop_route(s, &rt);
+                if (nlh->nlmsg_type == RTM_DELROUTE)
+                        return changed || n_before > 0 || r < 0;
+                r = add_hops(s, &rt);
+                if (r < 0)
+                        return r;
+                r = nexthop_route_hops(s, &rt, after, &n_after);
+                return changed || r < 0 || !hops_equal(before, n_before, after, n_after);
+        }
 
         if (nlh->nlmsg_type == RTM_NEWROUTE && (nlh->nlmsg_flags & NLM_F_REPLACE) &&
             drop_replaced(s, &rt) > 0)
@@ -577,6 +912,9 @@ int rtnl_apply(State *s, const struct nlmsghdr *nlh) {
         case RTM_NEWROUTE:
         case RTM_DELROUTE:
                 return apply_route(s, nlh);
+        case RTM_NEWNEXTHOP:
+        case RTM_DELNEXTHOP:
+                return apply_nexthop(s, nlh);
         }
         return -EOPNOTSUPP;
 }

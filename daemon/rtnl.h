@@ -21,6 +21,7 @@ typedef struct RtnlRoute {
         uint32_t rtm_flags;                   /* RTM_F_CLONED etc. */
         bool has_prefsrc;
         union in_addr_union prefsrc;
+        uint32_t nhid;                        /* RTA_NH_ID, 0 when none */
         size_t n_nexthops;
         struct {
                 int oif;
@@ -36,12 +37,14 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, Link *ret);
 bool rtnl_link_is_wireless_noise(const struct nlmsghdr *nlh);
 int rtnl_parse_address(const struct nlmsghdr *nlh, Address *ret);
 int rtnl_parse_route(const struct nlmsghdr *nlh, RtnlRoute *ret);
+/* RTM_NEWNEXTHOP, RTM_DELNEXTHOP */
+int rtnl_parse_nexthop(const struct nlmsghdr *nlh, Nexthop *ret);
 /* A unicast route in the main table with dst_len 0 */
 bool rtnl_route_is_default(const RtnlRoute *r);
 
-/* Applies one RTM_{NEW,DEL}{LINK,ADDR,ROUTE} to the state, including what the kernel does
- * without telling (IPv4 routes flushed when a link goes down or loses its last IPv4 address,
- * routes whose preferred source went away). Returns 1 if the state changed, 0 if not (noise,
+/* Applies one RTM_{NEW,DEL}{LINK,ADDR,ROUTE,NEXTHOP} to the state, including what the kernel
+ * does without telling (IPv4 routes flushed when a link goes down or loses its last IPv4 address,
+ * routes whose preferred source went away, routes whose nexthop object went away or changed). Returns 1 if the state changed, 0 if not (noise,
  * a refresh that repeats what we have, a route we do not track), -errno if malformed. */
 int rtnl_apply(State *s, const struct nlmsghdr *nlh);
 

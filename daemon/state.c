@@ -26,6 +26,7 @@ State *state_free(State *s) {
         free(s->links);
         free(s->addresses);
         free(s->routes);
+        free(s->nexthops);
         free(s);
         return NULL;
 }
@@ -312,7 +313,7 @@ int state_route_update(State *s, const Route *r) {
                 Route *old = &s->routes[i];
 
                 changed = old->multipath != copy.multipath ||
-                        old->linkdown != copy.linkdown ||
+                        old->linkdown != copy.linkdown || old->nhid != copy.nhid ||
                         old->has_prefsrc != copy.has_prefsrc ||
                         (copy.has_prefsrc &&
                          !inaddr_equal(copy.family, &old->prefsrc, &copy.prefsrc));
@@ -392,6 +393,72 @@ int state_routes_flush_prefsrc(State *s, int family, const union in_addr_union *
         return n;
 }
 
+/* ---- nexthop objects ---- */
+
+static Nexthop *nexthop_find(const State *s, uint32_t id) {
+        for (size_t i = 0; i < s->n_nexthops; i++)
+                if (s->nexthops[i].id == id)
+                        return &s->nexthops[i];
+        return NULL;
+}
+
+const Nexthop *state_get_nexthop(const State *s, uint32_t id) {
+        return nexthop_find(s, id);
+}
+
+static bool nexthop_equal(const Nexthop *a, const Nexthop *b) {
+        return a->id == b->id && a->family == b->family && a->oif == b->oif &&
+                a->has_gateway == b->has_gateway &&
+                memcmp(&a->gateway, &b->gateway, sizeof(a->gateway)) == 0 &&
+                a->blackhole == b->blackhole && a->n_group == b->n_group &&
+                memcmp(a->group, b->group, a->n_group * sizeof(a->group[0])) == 0;
+}
+
+int state_nexthop_update(State *s, const Nexthop *nh) {
+        Nexthop copy = *nh, *old, *p;
+        bool changed;
+
+        if (nh->id == 0 || nh->n_group > STATE_NEXTHOP_GROUP_MAX)
+                return -EINVAL;
+        copy.marked = false;
+        if (!copy.has_gateway)
+                memset(&copy.gateway, 0, sizeof(copy.gateway));
+        memset(copy.group + copy.n_group, 0, (STATE_NEXTHOP_GROUP_MAX - copy.n_group) * sizeof(copy.group[0]));
+        old = nexthop_find(s, nh->id);
+        if (old) {
+                changed = !nexthop_equal(old, &copy);
+                *old = copy;
+                return changed;
+        }
+        p = array_grow(s->nexthops, &s->allocated_nexthops, s->n_nexthops + 1, sizeof(Nexthop));
+        if (!p)
+                return -ENOMEM;
+        s->nexthops = p;
+        s->nexthops[s->n_nexthops++] = copy;
+        return 1;
+}
+
+int state_nexthop_remove(State *s, uint32_t id) {
+        Nexthop *nh = nexthop_find(s, id);
+
+        if (!nh)
+                return 0;
+        *nh = s->nexthops[--s->n_nexthops];
+        return 1;
+}
+
+bool state_nexthop_uses(const State *s, uint32_t nhid, uint32_t id) {
+        const Nexthop *nh;
+
+        if (nhid == id)
+                return true;
+        nh = nexthop_find(s, nhid);
+        for (size_t i = 0; nh && i < nh->n_group; i++)
+                if (nh->group[i] == id)
+                        return true;
+        return false;
+}
+
 /* ---- mark and sweep ---- */
 
 void state_mark_all(State *s) {
@@ -401,6 +468,8 @@ void state_mark_all(State *s) {
                 s->addresses[i].marked = true;
         for (size_t i = 0; i < s->n_routes; i++)
                 s->routes[i].marked = true;
+        for (size_t i = 0; i < s->n_nexthops; i++)
+                s->nexthops[i].marked = true;
 }
 
 int state_sweep(State *s) {
@@ -431,6 +500,15 @@ int state_sweep(State *s) {
                 s->routes[j++] = s->routes[i];
         }
         s->n_routes = j;
+
+        for (i = j = 0; i < s->n_nexthops; i++) {
+                if (s->nexthops[i].marked) {
+                        n++;
+                        continue;
+                }
+                s->nexthops[j++] = s->nexthops[i];
+        }
+        s->n_nexthops = j;
 
         return n;
 }

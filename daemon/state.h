@@ -63,8 +63,24 @@ typedef struct Route {
         union in_addr_union prefsrc;
         bool multipath;                       /* IPv4: one of several hops (kept, dead, on link down) */
         bool linkdown;                        /* RTNH_F_LINKDOWN or RTNH_F_DEAD */
+        uint32_t nhid;                        /* RTA_NH_ID: its hops are those of a nexthop object */
         bool marked;
 } Route;
+
+#define STATE_NEXTHOP_GROUP_MAX 32
+
+/* A nexthop object (RTM_NEWNEXTHOP, `ip nexthop`): one hop, or a group of other objects' hops */
+typedef struct Nexthop {
+        uint32_t id;
+        int family;                           /* of the gateway; AF_UNSPEC for a group */
+        int oif;                              /* 0: none (a group, a blackhole) */
+        bool has_gateway;
+        union in_addr_union gateway;
+        bool blackhole;
+        size_t n_group;
+        uint32_t group[STATE_NEXTHOP_GROUP_MAX];
+        bool marked;
+} Nexthop;
 
 /* Kept sorted, so the order does not depend on the order of events: links by ifindex, addresses
  * by (ifindex, family, address, prefixlen), routes by (family, table, metric, oif, gateway). */
@@ -75,6 +91,8 @@ typedef struct State {
         size_t n_addresses, allocated_addresses;
         Route *routes;
         size_t n_routes, allocated_routes;
+        Nexthop *nexthops;                    /* few, looked up by id: in no order */
+        size_t n_nexthops, allocated_nexthops;
 } State;
 
 int state_new(State **ret);
@@ -108,6 +126,13 @@ int state_routes_flush_link(State *s, int ifindex, int family);
 int state_routes_set_linkdown(State *s, int ifindex, bool linkdown);
 /* Drops the IPv4 routes whose preferred source is the address; returns how many went. */
 int state_routes_flush_prefsrc(State *s, int family, const union in_addr_union *prefsrc);
+
+/* Keyed by id. Clears the mark. */
+int state_nexthop_update(State *s, const Nexthop *nh);
+int state_nexthop_remove(State *s, uint32_t id);
+const Nexthop *state_get_nexthop(const State *s, uint32_t id);
+/* The object is id, or a group with id in it */
+bool state_nexthop_uses(const State *s, uint32_t nhid, uint32_t id);
 
 /* Mark-and-sweep after a full re-dump: mark, let the dump update (and so unmark) what still
  * exists, then sweep the rest. Returns how many entries the sweep deleted. */

@@ -7,6 +7,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_arp.h>
 #include <linux/if_link.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -1553,6 +1554,231 @@ START_TEST(test_apply_carrier_loss_linkdown) {
 }
 END_TEST
 
+/* ---- nexthop objects ---- */
+
+static struct nlmsghdr *nexthop_msg(Buf *b, uint16_t type, uint32_t id, int family, int oif,
+                                    const char *gateway, const uint32_t *group, size_t n_group) {
+        struct nlmsghdr *nlh = buf_add(b, type, 0, 0, 0);
+        struct nhmsg *nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
+
+        nhm->nh_family = (uint8_t) family;
+        mnl_attr_put_u32(nlh, NHA_ID, id);
+        if (n_group > 0) {
+                struct nexthop_grp g[8] = {};
+
+                ck_assert_uint_le(n_group, 8);
+                for (size_t i = 0; i < n_group; i++)
+                        g[i].id = group[i];
+                mnl_attr_put(nlh, NHA_GROUP, n_group * sizeof(g[0]), g);
+        }
+        if (oif)
+                mnl_attr_put_u32(nlh, NHA_OIF, (uint32_t) oif);
+        if (gateway)
+                put_ip(nlh, NHA_GATEWAY, family, gateway);
+        return nlh;
+}
+
+static int do_nexthop(State *s, uint16_t type, uint32_t id, int family, int oif, const char *gateway) {
+        Buf b = {};
+
+        return rtnl_apply(s, nexthop_msg(&b, type, id, family, oif, gateway, NULL, 0));
+}
+
+static int do_group(State *s, uint16_t type, uint32_t id, const uint32_t *group, size_t n) {
+        Buf b = {};
+
+        return rtnl_apply(s, nexthop_msg(&b, type, id, AF_UNSPEC, 0, NULL, group, n));
+}
+
+/* a default route on nexthop object nhid, with the hop compat mode adds (oif, gateway) */
+static int do_nh_route(State *s, uint16_t type, int family, uint32_t metric, uint32_t nhid, int oif,
+                       const char *gateway) {
+        Buf b = {};
+        struct nlmsghdr *nlh = route_msg(&b, type, family, 0, metric, oif, gateway, NULL);
+
+        mnl_attr_put_u32(nlh, RTA_NH_ID, nhid);
+        return rtnl_apply(s, nlh);
+}
+
+START_TEST(test_parse_nexthop) {
+        static const uint32_t group[] = { 10, 11 };
+        Buf b = {};
+        struct nlmsghdr *nlh;
+        Nexthop nh;
+        RtnlRoute rt;
+
+        nlh = nexthop_msg(&b, RTM_NEWNEXTHOP, 10, AF_INET, 3, "192.168.1.1", NULL, 0);
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), 0);
+        ck_assert_uint_eq(nh.id, 10);
+        ck_assert_int_eq(nh.family, AF_INET);
+        ck_assert_int_eq(nh.oif, 3);
+        ck_assert(nh.has_gateway);
+        ck_assert_uint_eq(nh.n_group, 0);
+        ck_assert(!nh.blackhole);
+
+        nlh = nexthop_msg(&b, RTM_NEWNEXTHOP, 20, AF_UNSPEC, 0, NULL, group, 2);
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), 0);
+        ck_assert_uint_eq(nh.n_group, 2);
+        ck_assert_uint_eq(nh.group[0], 10);
+        ck_assert_uint_eq(nh.group[1], 11);
+        ck_assert_int_eq(nh.oif, 0);
+
+        nlh = nexthop_msg(&b, RTM_NEWNEXTHOP, 30, AF_INET6, 0, NULL, NULL, 0);
+        mnl_attr_put(nlh, NHA_BLACKHOLE, 0, NULL);
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), 0);
+        ck_assert(nh.blackhole);
+
+        /* malformed: no id, id 0, a group that is no whole number of entries */
+        nlh = buf_add(&b, RTM_NEWNEXTHOP, 0, 0, 0);
+        mnl_nlmsg_put_extra_header(nlh, sizeof(struct nhmsg));
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), -EBADMSG);
+        nlh = nexthop_msg(&b, RTM_NEWNEXTHOP, 0, AF_INET, 3, NULL, NULL, 0);
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), -EBADMSG);
+        nlh = nexthop_msg(&b, RTM_NEWNEXTHOP, 21, AF_UNSPEC, 0, NULL, NULL, 0);
+        mnl_attr_put(nlh, NHA_GROUP, 5, "abcde");
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), -EBADMSG);
+        nlh = nexthop_msg(&b, RTM_NEWNEXTHOP, 22, AF_INET, 3, NULL, NULL, 0);
+        mnl_attr_put_u16(nlh, NHA_GATEWAY, 1);
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), -EBADMSG);
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET, 0, 0, 3, NULL, NULL);
+        ck_assert_int_eq(rtnl_parse_nexthop(nlh, &nh), -EOPNOTSUPP);
+
+        /* a route names its object */
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET, 0, 100, 3, "192.168.1.1", NULL);
+        mnl_attr_put_u32(nlh, RTA_NH_ID, 10);
+        ck_assert_int_eq(rtnl_parse_route(nlh, &rt), 0);
+        ck_assert_uint_eq(rt.nhid, 10);
+}
+END_TEST
+
+static bool has_route(const State *s, int family, uint32_t metric, int oif) {
+        for (size_t i = 0; i < s->n_routes; i++)
+                if (s->routes[i].family == family && s->routes[i].metric == metric && s->routes[i].oif == oif)
+                        return true;
+        return false;
+}
+
+/* `ip nexthop replace` and `ip nexthop del`: the kernel re-sends the route only in compat mode
+ * after a replace, and never says the route is gone after a delete (IPv4) */
+START_TEST(test_apply_nexthop_replace_delete) {
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+
+        setup_two_links(s);
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 10, AF_INET, 3, "10.0.0.254"), 1);
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 10, AF_INET, 3, "10.0.0.254"), 0);
+        ck_assert_int_eq(do_nh_route(s, RTM_NEWROUTE, AF_INET, 50, 10, 3, "10.0.0.254"), 1);
+        ck_assert_int_eq(do_nh_route(s, RTM_NEWROUTE, AF_INET, 50, 10, 3, "10.0.0.254"), 0);
+        ck_assert(has_route(s, AF_INET, 50, 3));
+        ck_assert_uint_eq(s->n_routes, 6);
+
+        /* replaced: the route leaves through link 4 now, without a route message */
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 10, AF_INET, 4, "10.1.0.254"), 1);
+        ck_assert(!has_route(s, AF_INET, 50, 3));
+        ck_assert(has_route(s, AF_INET, 50, 4));
+        ck_assert_uint_eq(s->n_routes, 6);
+        /* compat mode's RTM_NEWROUTE after it is no news */
+        ck_assert_int_eq(do_nh_route(s, RTM_NEWROUTE, AF_INET, 50, 10, 4, "10.1.0.254"), 0);
+        /* a stale message does not undo the object's hops */
+        ck_assert_int_eq(do_nh_route(s, RTM_NEWROUTE, AF_INET, 50, 10, 3, "10.0.0.254"), 0);
+        ck_assert(has_route(s, AF_INET, 50, 4));
+
+        /* deleted: the route goes too */
+        ck_assert_int_eq(do_nexthop(s, RTM_DELNEXTHOP, 10, AF_INET, 4, "10.1.0.254"), 1);
+        ck_assert(!has_route(s, AF_INET, 50, 4));
+        ck_assert_uint_eq(s->n_routes, 5);
+        ck_assert_ptr_null(state_get_nexthop(s, 10));
+        ck_assert_int_eq(do_nexthop(s, RTM_DELNEXTHOP, 10, AF_INET, 4, NULL), 0);
+
+        /* IPv6: its RTM_DELROUTE after the object's removal is no further change */
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 30, AF_INET6, 3, "fe80::9"), 1);
+        ck_assert_int_eq(do_nh_route(s, RTM_NEWROUTE, AF_INET6, 100, 30, 3, "fe80::9"), 1);
+        ck_assert(has_route(s, AF_INET6, 100, 3));
+        ck_assert_int_eq(do_nexthop(s, RTM_DELNEXTHOP, 30, AF_INET6, 3, "fe80::9"), 1);
+        ck_assert(!has_route(s, AF_INET6, 100, 3));
+        ck_assert_int_eq(do_nh_route(s, RTM_DELROUTE, AF_INET6, 100, 30, 3, "fe80::9"), 0);
+        ck_assert_uint_eq(s->n_routes, 5);
+}
+END_TEST
+
+/* setup_two_links(), objects 10 (link 3) and 11 (link 4), group 20 of both, and a default route
+ * of the family on the group; the message's hops (compat mode) or none: the members count */
+static void setup_group(State *s, int family, uint32_t metric) {
+        static const uint32_t both[] = { 10, 11 };
+
+        setup_two_links(s);
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 10, AF_INET, 3, "10.0.0.254"), 1);
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 11, AF_INET, 4, "10.1.0.254"), 1);
+        ck_assert_int_eq(do_group(s, RTM_NEWNEXTHOP, 20, both, 2), 1);
+        ck_assert_int_eq(do_nh_route(s, RTM_NEWROUTE, family, metric, 20, 0, NULL), 1);
+        ck_assert(has_route(s, family, metric, 3));
+        ck_assert(has_route(s, family, metric, 4));
+}
+
+START_TEST(test_apply_nexthop_group) {
+        static const uint32_t one[] = { 10 };
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+        uint32_t m;
+
+        setup_group(s, AF_INET, 5);
+        ck_assert_int_eq(state_link_default_route_metric(s, 4, &m), 0);
+        ck_assert_uint_eq(m, 5);
+
+        /* a member replaced: the group's route follows */
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 11, AF_INET, 3, "10.0.0.253"), 1);
+        ck_assert(!has_route(s, AF_INET, 5, 4));
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 11, AF_INET, 4, "10.1.0.254"), 1);
+        ck_assert(has_route(s, AF_INET, 5, 4));
+
+        /* a member deleted: the kernel says so of the group, not of the route; either order */
+        ck_assert_int_eq(do_nexthop(s, RTM_DELNEXTHOP, 11, AF_INET, 4, NULL), 1);
+        ck_assert(!has_route(s, AF_INET, 5, 4));
+        ck_assert(has_route(s, AF_INET, 5, 3));
+        ck_assert_int_eq(do_group(s, RTM_NEWNEXTHOP, 20, one, 1), 0);
+
+        /* the last member deleted: the group and its route go; the kernel's word on the
+         * group after it is no news */
+        ck_assert_int_eq(do_nexthop(s, RTM_DELNEXTHOP, 10, AF_INET, 3, NULL), 1);
+        ck_assert(!has_route(s, AF_INET, 5, 3));
+        ck_assert_ptr_null(state_get_nexthop(s, 20));
+        ck_assert_int_eq(do_group(s, RTM_DELNEXTHOP, 20, NULL, 0), 0);
+        ck_assert_uint_eq(s->n_routes, 5);
+}
+END_TEST
+
+/* a link going down takes its objects with it, and their groups shrink, all silently */
+START_TEST(test_apply_nexthop_link_down) {
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+
+        setup_group(s, AF_INET6, 7);
+        ck_assert_int_eq(do_link(s, RTM_NEWLINK, 3, 0, "eth0", IF_OPER_DOWN), 1);
+        ck_assert_ptr_null(state_get_nexthop(s, 10));
+        ck_assert_uint_eq(state_get_nexthop(s, 20)->n_group, 1);
+        ck_assert(!has_route(s, AF_INET6, 7, 3));
+        ck_assert(has_route(s, AF_INET6, 7, 4));
+        /* the last member's link goes away: the group and the route go */
+        ck_assert_int_eq(do_link(s, RTM_DELLINK, 4, 0, "eth1", IF_OPER_DOWN), 1);
+        ck_assert_uint_eq(s->n_nexthops, 0);
+        ck_assert(!has_route(s, AF_INET6, 7, 4));
+}
+END_TEST
+
+/* an object we never heard of (no dump yet): the hops in the message */
+START_TEST(test_apply_nexthop_unknown) {
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+
+        setup_two_links(s);
+        ck_assert_int_eq(do_nh_route(s, RTM_NEWROUTE, AF_INET, 50, 99, 4, "10.1.0.254"), 1);
+        ck_assert(has_route(s, AF_INET, 50, 4));
+        ck_assert_int_eq(do_nh_route(s, RTM_DELROUTE, AF_INET, 50, 99, 4, "10.1.0.254"), 1);
+        ck_assert(!has_route(s, AF_INET, 50, 4));
+        /* mark and sweep forgets objects as it forgets routes */
+        ck_assert_int_eq(do_nexthop(s, RTM_NEWNEXTHOP, 10, AF_INET, 3, NULL), 1);
+        state_mark_all(s);
+        ck_assert_int_eq(state_sweep(s), 5 + 2 + 4 + 1);
+        ck_assert_uint_eq(s->n_nexthops, 0);
+}
+END_TEST
+
 static Suite *rtnl_suite(void) {
         Suite *s = suite_create("rtnl");
         TCase *parse = tcase_create("parse");
@@ -1577,6 +1803,7 @@ static Suite *rtnl_suite(void) {
         tcase_add_test(parse, test_parse_route_malformed);
         tcase_add_test(parse, test_route_is_default);
         tcase_add_test(parse, test_parse_route_linkdown);
+        tcase_add_test(parse, test_parse_nexthop);
         suite_add_tcase(s, parse);
 
         tcase_add_test(apply_tc, test_apply_link);
@@ -1595,6 +1822,10 @@ static Suite *rtnl_suite(void) {
         tcase_add_test(apply_tc, test_apply_multipath_last_address);
         tcase_add_test(apply_tc, test_apply_multipath_dellink);
         tcase_add_test(apply_tc, test_apply_carrier_loss_linkdown);
+        tcase_add_test(apply_tc, test_apply_nexthop_replace_delete);
+        tcase_add_test(apply_tc, test_apply_nexthop_group);
+        tcase_add_test(apply_tc, test_apply_nexthop_unknown);
+        tcase_add_test(apply_tc, test_apply_nexthop_link_down);
         suite_add_tcase(s, apply_tc);
 
         tcase_add_test(buffer, test_process_dump_with_events);
