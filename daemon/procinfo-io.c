@@ -86,26 +86,46 @@ int procinfo_read_file_at(int dir_fd, const char *path, char *buf, size_t max, s
         return 0;
 }
 
-/* Fills p from /proc/PID; -ENOENT and friends when the process went away meanwhile */
-static int read_process(int proc_fd, pid_t pid, ProcInfo *p) {
-        char path[64], buf[PROC_FILE_MAX + 1], *cmdline = NULL;
+void (*procinfo_between_reads)(pid_t pid) = NULL;
+
+static int read_start_time(int pid_fd, uint64_t *ret) {
+        char buf[PROC_FILE_MAX + 1];
+        size_t len;
+        int r;
+
+        r = procinfo_read_file_at(pid_fd, "stat", buf, PROC_FILE_MAX, &len);
+        if (r < 0)
+                return r;
+        buf[len] = 0;
+        return procinfo_parse_stat_start_time(buf, ret);
+}
+
+/* /proc/PID, opened once: what is read through it is that process's even if the PID is reused
+ * meanwhile (then reads fail with ESRCH) */
+static int open_process(int proc_fd, pid_t pid) {
+        char name[16];
+        int fd;
+
+        snprintf(name, sizeof(name), "%d", (int) pid);
+        fd = openat(proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+/* Fills p from the process directory pid_fd; -ENOENT and friends when the process went away
+ * meanwhile */
+static int read_process(int pid_fd, pid_t pid, ProcInfo *p) {
+        char buf[PROC_FILE_MAX + 1], *cmdline = NULL;
         uint64_t start_time;
         size_t len;
         int r;
 
-        snprintf(path, sizeof(path), "%d/stat", (int) pid);
-        r = procinfo_read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
-        if (r < 0)
-                return r;
-        buf[len] = 0;
-        r = procinfo_parse_stat_start_time(buf, &start_time);
+        r = read_start_time(pid_fd, &start_time);
         if (r < 0)
                 return r;
 
         *p = (ProcInfo) { .pid = pid, .start_time = start_time };
 
-        snprintf(path, sizeof(path), "%d/comm", (int) pid);
-        r = procinfo_read_file_at(proc_fd, path, buf, COMM_MAX + 1, &len);
+        r = procinfo_read_file_at(pid_fd, "comm", buf, COMM_MAX + 1, &len);
         if (r < 0 && !error_is_gone(r))
                 return r;
         if (r >= 0) {
@@ -116,8 +136,7 @@ static int read_process(int proc_fd, pid_t pid, ProcInfo *p) {
                 memcpy(p->name, buf, len);
         }
 
-        snprintf(path, sizeof(path), "%d/cmdline", (int) pid);
-        r = procinfo_read_file_at(proc_fd, path, buf, PROC_FILE_MAX, &len);
+        r = procinfo_read_file_at(pid_fd, "cmdline", buf, PROC_FILE_MAX, &len);
         if (r < 0 && !error_is_gone(r))
                 return r;
         if (r >= 0) {
@@ -155,22 +174,55 @@ static bool procinfo_is_better(const ProcInfo *candidate, const ProcInfo *curren
         return candidate->pid < current->pid;
 }
 
+/* The owner of the sockets found in its fd/: read through the same directory descriptor, and
+ * only if its start time is the same at the end (a PID reused meanwhile is another process) */
+static int read_owner(int proc_fd, int pid_fd, pid_t pid, ProcInfo *ret) {
+        ProcInfo info = {};
+        uint64_t before, after;
+        int r;
+
+        r = read_start_time(pid_fd, &before);
+        if (r < 0)
+                return r;
+        if (procinfo_between_reads)
+                procinfo_between_reads(pid);
+        r = read_process(pid_fd, pid, &info);
+        if (r >= 0)
+                r = procchain_attach(proc_fd, &info);
+        if (r >= 0)
+                r = read_start_time(pid_fd, &after);
+        if (r >= 0 && (after != before || info.start_time != before))
+                r = -ESRCH;
+        if (r < 0) {
+                procinfo_done(&info);
+                return r;
+        }
+        *ret = info;
+        return 0;
+}
+
 static int lookup_process(Lookup *l, int proc_fd, pid_t pid) {
-        char path[64], target[64];
+        char target[64];
         struct dirent *de;
         ProcInfo info;
         DIR *fd_dir;
-        int fd, r;
+        int pid_fd, fd, r;
 
         l->n_hits = 0;
-        snprintf(path, sizeof(path), "%d/fd", (int) pid);
-        fd = openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return error_is_gone(-errno) ? 0 : -errno;
+        pid_fd = open_process(proc_fd, pid);
+        if (pid_fd < 0)
+                return error_is_gone(pid_fd) ? 0 : pid_fd;
+        fd = openat(pid_fd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                r = -errno;
+                close(pid_fd);
+                return error_is_gone(r) ? 0 : r;
+        }
         fd_dir = fdopendir(fd);
         if (!fd_dir) {
                 r = -errno;
                 close(fd);
+                close(pid_fd);
                 return r;
         }
         for (;;) {
@@ -193,16 +245,13 @@ static int lookup_process(Lookup *l, int proc_fd, pid_t pid) {
         }
         r = errno == 0 || error_is_gone(-errno) ? 0 : -errno;
         closedir(fd_dir);
-        if (r < 0 || l->n_hits == 0)
-                return r;
-
-        r = read_process(proc_fd, pid, &info);
-        if (r >= 0)
-                r = procchain_attach(proc_fd, &info);
-        if (r < 0) {
-                procinfo_done(&info);
+        if (r >= 0 && l->n_hits > 0)
+                r = read_owner(proc_fd, pid_fd, pid, &info);
+        close(pid_fd);
+        if (r < 0)
                 return error_is_gone(r) || r == -EBADMSG ? 0 : r;
-        }
+        if (l->n_hits == 0)
+                return 0;
         for (size_t i = 0; i < l->n_hits; i++) {
                 ProcInfo *p = &l->ret[l->hits[i]];
                 uint64_t inode = p->inode;
@@ -280,13 +329,17 @@ cleanup:
 
 int procinfo_read(const char *proc_root, pid_t pid, ProcInfo *ret) {
         ProcInfo p;
-        int fd, r;
+        int fd, pid_fd, r;
 
         fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        r = read_process(fd, pid, &p);
+        pid_fd = open_process(fd, pid);
         close(fd);
+        if (pid_fd < 0)
+                return pid_fd;
+        r = read_process(pid_fd, pid, &p);
+        close(pid_fd);
         if (r < 0)
                 return r;
         *ret = p;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "listener.h"
 
@@ -25,5 +26,8 @@ int procinfo_read_file_at(int dir_fd, const char *path, char *buf, size_t max, s
 /* Scans /proc (below proc_root, normally "/proc") once for the owners of the given inodes.
  * ret[i] describes inodes[i]; pid 0 when no process we can see owns it. */
 int procinfo_lookup(const char *proc_root, const uint64_t *inodes, size_t n, ProcInfo *ret);
+/* Test seam: called in procinfo_lookup() between reading a process's fd/ and its stat, comm and
+ * cmdline, where a PID can be reused */
+extern void (*procinfo_between_reads)(pid_t pid);
 /* One process (inode 0): -ENOENT and friends when it is gone or hidden */
 int procinfo_read(const char *proc_root, pid_t pid, ProcInfo *ret);

@@ -331,6 +331,58 @@ START_TEST(test_lookup_no_proc) {
 }
 END_TEST
 
+/* ---- a PID reused between reading fd/ and the rest ---- */
+
+static int reuse_mode;
+static pid_t reuse_target;
+
+static void reuse_pid(pid_t pid) {
+        static const char *const none[] = { "pipe:[1]" };
+        char from[600], to[600], rel[64], *stat;
+
+        if (pid != reuse_target)
+                return;
+        if (reuse_mode == 0) {
+                /* the old process's directory goes, another process gets its PID */
+                snprintf(from, sizeof(from), "%s/%d", root, (int) pid);
+                snprintf(to, sizeof(to), "%s/%d.gone", root, (int) pid);
+                ck_assert_int_eq(rename(from, to), 0);
+                make_process(pid, "other\n", CMDLINE("other\0"), "200", none, ELEMENTSOF(none));
+        } else {
+                /* the same directory says another start time: not the process whose fd/ it was */
+                stat = stat_line("other", "200");
+                snprintf(rel, sizeof(rel), "%d/stat", (int) pid);
+                write_file(rel, stat, strlen(stat));
+                free(stat);
+        }
+}
+
+START_TEST(test_lookup_pid_reused) {
+        static const char *const old[] = { "socket:[5000]" };
+        static const uint64_t inodes[] = { 5000 };
+        ProcInfo p;
+
+        /* one PID per run: the fake /proc is shared by the tests of the case */
+        reuse_target = 900 + 10 * _i;
+        make_process(reuse_target, "old\n", CMDLINE("old\0"), "100", old, ELEMENTSOF(old));
+        reuse_mode = _i;
+        procinfo_between_reads = reuse_pid;
+        ck_assert_int_eq(procinfo_lookup(root, inodes, 1, &p), 0);
+        procinfo_between_reads = NULL;
+        if (_i == 0) {
+                /* read through the directory opened first: the old process's, never the other's */
+                ck_assert_int_eq(p.pid, reuse_target);
+                ck_assert_uint_eq(p.start_time, 100);
+                ck_assert_str_eq(p.cmdline, "old");
+        } else {
+                /* the start time changed between the reads: no owner rather than a wrong one */
+                ck_assert_int_eq(p.pid, 0);
+                ck_assert_ptr_null(p.cmdline);
+        }
+        procinfo_done(&p);
+}
+END_TEST
+
 static Suite *procinfo_suite(void) {
         Suite *s = suite_create("procinfo");
         TCase *tc = tcase_create("parsers");
@@ -350,6 +402,7 @@ static Suite *procinfo_suite(void) {
         tcase_add_test(tc_lookup, test_lookup);
         tcase_add_test(tc_lookup, test_lookup_nothing_wanted);
         tcase_add_test(tc_lookup, test_lookup_no_proc);
+        tcase_add_loop_test(tc_lookup, test_lookup_pid_reused, 0, 2);
         suite_add_tcase(s, tc_lookup);
         return s;
 }
