@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "number.h"
 #include "config.h"
 #include "macro.h"
 
@@ -134,12 +135,9 @@ static int parse_line(Config *c, const char *s, size_t n, unsigned line, ConfigE
                 return c->scheme ? 0 : -ENOMEM;
         }
         if (key_is(key, n_key, "rescan")) {
-                char *end;
-                unsigned long v;
+                uint64_t v;
 
-                errno = 0;
-                v = strtoul(word, &end, 10);
-                if (word[0] < '0' || word[0] > '9' || *end != 0 || errno != 0 || v < 1 || v > 3600)
+                if (number_parse_u64(word, strlen(word), 3600, &v) < 0 || v < 1)
                         return fail(error, line, "invalid rescan '%s': expected seconds from 1 to 3600", word);
                 c->rescan_sec = (unsigned) v;
                 return 0;

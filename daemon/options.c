@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
 #include "options.h"
 
 enum {
@@ -27,18 +28,15 @@ void options_done(Options *o) {
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *ret) {
-        unsigned long v;
-        char *end;
+        uint64_t v;
+        int r;
 
-        if (!s || *s < '0' || *s > '9')
+        if (!s)
                 return -EINVAL;
-        errno = 0;
-        v = strtoul(s, &end, 10);
-        if (errno != 0 || *end != 0)
-                return errno == ERANGE ? -ERANGE : -EINVAL;
-        if (v > max)
-                return -ERANGE;
-        *ret = v;
+        r = number_parse_u64(s, strlen(s), max, &v);
+        if (r < 0)
+                return r;
+        *ret = (unsigned long) v;
         return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
 #include "procchain.h"
 #include "procinfo.h"
 
@@ -25,22 +26,7 @@ int procinfo_copy(const ProcInfo *p, ProcInfo *ret) {
 
 /* Digits only, no sign, no blanks: strtoull would accept " -1" */
 static int parse_u64(const char *s, size_t len, uint64_t *ret) {
-        uint64_t v = 0;
-
-        if (len == 0)
-                return -EINVAL;
-        for (size_t i = 0; i < len; i++) {
-                unsigned d;
-
-                if (s[i] < '0' || s[i] > '9')
-                        return -EINVAL;
-                d = (unsigned) (s[i] - '0');
-                if (v > (UINT64_MAX - d) / 10)
-                        return -ERANGE;
-                v = v * 10 + d;
-        }
-        *ret = v;
-        return 0;
+        return number_parse_u64(s, len, UINT64_MAX, ret);
 }
 
 int procinfo_parse_socket_link(const char *target, uint64_t *ret_inode) {

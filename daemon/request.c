@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "number.h"
 #include "macro.h"
 #include "request.h"
 
@@ -41,16 +42,9 @@ static bool is_blank(char c) {
 
 /* Decimal only, leading zeros allowed: no sign, no hex, no trailing junk */
 static int parse_port(const char *s, size_t n, uint16_t *ret) {
-        uint32_t v = 0;
+        uint64_t v;
 
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] < '0' || s[i] > '9')
-                        return -EINVAL;
-                v = v * 10 + (uint32_t) (s[i] - '0');
-                if (v > UINT16_MAX)
-                        return -EINVAL;
-        }
-        if (v == 0)
+        if (number_parse_u64(s, n, UINT16_MAX, &v) < 0 || v == 0)
                 return -EINVAL;
         *ret = (uint16_t) v;
         return 0;
