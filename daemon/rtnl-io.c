@@ -28,7 +28,8 @@ typedef enum RtnlPhase {
         RTNL_PHASE_LINKS,
         RTNL_PHASE_ADDRESSES,
         RTNL_PHASE_NEXTHOPS,
-        RTNL_PHASE_ROUTES,
+        RTNL_PHASE_ROUTES,                    /* IPv4's under strict checking, else both families' */
+        RTNL_PHASE_ROUTES6,
 } RtnlPhase;
 
 struct RtnlConn {
@@ -37,6 +38,7 @@ struct RtnlConn {
         RtnlPhase phase;
         bool need_send;                       /* the dump of phase waits to be requested */
         bool kernel_busy;                     /* a request was sent and the socket not read empty since */
+        bool strict;                          /* NETLINK_GET_STRICT_CHK is on: dumps can be filtered */
         unsigned failures;                    /* of the dump of phase, in a row */
         uint32_t seq;
         uint64_t resyncs;
@@ -93,6 +95,7 @@ int rtnl_conn_new(RtnlConn **ret) {
         r = rtnl_conn_setsockopt_int(c, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
         if (r < 0 && r != -ENOPROTOOPT)
                 goto fail;
+        c->strict = r >= 0;
         r = rtnl_conn_setsockopt_int(c, SOL_NETLINK, NETLINK_EXT_ACK, 1);
         if (r < 0 && r != -ENOPROTOOPT)
                 goto fail;
@@ -143,10 +146,9 @@ uint64_t rtnl_conn_dump_retries(const RtnlConn *c) {
 }
 
 static int rtnl_conn_send_dump(RtnlConn *c) {
-        uint32_t req[(NLMSG_HDRLEN + 32) / sizeof(uint32_t)] = {};
-        struct nlmsghdr *nlh;
+        uint32_t req[RTNL_DUMP_REQUEST_MAX / sizeof(uint32_t)];
         uint16_t type = 0;
-        size_t header = 0;
+        int family = AF_UNSPEC, len;
 
         switch (c->phase) {
         case RTNL_PHASE_IDLE:
@@ -154,31 +156,29 @@ static int rtnl_conn_send_dump(RtnlConn *c) {
                 return 0;
         case RTNL_PHASE_LINKS:
                 type = RTM_GETLINK;
-                header = sizeof(struct ifinfomsg);
                 break;
         case RTNL_PHASE_ADDRESSES:
                 type = RTM_GETADDR;
-                header = sizeof(struct ifaddrmsg);
                 break;
         case RTNL_PHASE_NEXTHOPS:
                 type = RTM_GETNEXTHOP;
-                header = sizeof(struct nhmsg);
                 break;
         case RTNL_PHASE_ROUTES:
                 type = RTM_GETROUTE;
-                header = sizeof(struct rtmsg);
+                family = c->strict ? AF_INET : AF_UNSPEC;
+                break;
+        case RTNL_PHASE_ROUTES6:
+                type = RTM_GETROUTE;
+                family = AF_INET6;
                 break;
         }
 
         if (++c->seq == 0)
                 c->seq = 1;
-        /* Strict checking wants the whole family header, zeroed: AF_UNSPEC, no filter */
-        nlh = mnl_nlmsg_put_header(req);
-        nlh->nlmsg_type = type;
-        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        nlh->nlmsg_seq = c->seq;
-        mnl_nlmsg_put_extra_header(nlh, header);
-        if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
+        len = rtnl_build_dump_request(req, sizeof(req), type, family, c->strict, c->seq);
+        if (len < 0)
+                return len;
+        if (mnl_socket_sendto(c->nl, req, (size_t) len) < 0)
                 return -errno;
 
         c->dump = (RtnlDump) { .portid = c->dump.portid, .seq = c->seq };
@@ -261,6 +261,14 @@ static int rtnl_conn_dump_finished(RtnlConn *c, State *s) {
                 c->need_send = true;
                 return 0;
         case RTNL_PHASE_ROUTES:
+                if (c->strict) {
+                        c->phase = RTNL_PHASE_ROUTES6;
+                        c->need_send = true;
+                        return 0;
+                }
+                c->phase = RTNL_PHASE_IDLE;
+                return state_sweep(s) > 0 ? 1 : 0;
+        case RTNL_PHASE_ROUTES6:
                 c->phase = RTNL_PHASE_IDLE;
                 return state_sweep(s) > 0 ? 1 : 0;
         }

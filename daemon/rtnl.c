@@ -503,22 +503,11 @@ static bool address_exists(const State *s, int family, const union in_addr_union
 }
 
 /* Routes are few (default routes only), addresses may be thousands: ask the routes first */
-static bool route_prefers(const State *s, int family, const union in_addr_union *a, int oif) {
-        for (size_t i = 0; i < s->n_routes; i++) {
-                const Route *rt = &s->routes[i];
-
-                if (rt->family == family && rt->has_prefsrc && (oif == 0 || rt->oif == oif) &&
-                    inaddr_equal(family, &rt->prefsrc, a))
-                        return true;
-        }
-        return false;
-}
-
 /* net/ipv6/route.c drops the preferred source from routes on the address's link, silently */
 static int clear_ipv6_prefsrc(State *s, const Address *a) {
         int n = 0;
 
-        if (!route_prefers(s, AF_INET6, &a->address, a->ifindex) ||
+        if (!state_route_prefers(s, AF_INET6, &a->address, a->ifindex, false) ||
             address_exists(s, AF_INET6, &a->address, a->ifindex))
                 return 0;
         for (size_t i = 0; i < s->n_routes; i++) {
@@ -554,7 +543,7 @@ static int apply_address(State *s, const struct nlmsghdr *nlh) {
 
         /* net/ipv4/fib_frontend.c, fib_del_ifaddr(): routes preferring an address that is gone
          * from the machine die, and the kernel may not say so */
-        if (route_prefers(s, AF_INET, &a.address, 0) && !address_exists(s, AF_INET, &a.address, 0) &&
+        if (state_route_prefers(s, AF_INET, &a.address, 0, false) && !address_exists(s, AF_INET, &a.address, 0) &&
             state_routes_flush_prefsrc(s, AF_INET, &a.address) > 0)
                 changed = 1;
         if (state_link_count_addresses(s, a.ifindex, AF_INET) == 0 &&
@@ -917,6 +906,47 @@ int rtnl_apply(State *s, const struct nlmsghdr *nlh) {
                 return apply_nexthop(s, nlh);
         }
         return -EOPNOTSUPP;
+}
+
+/* ---- dump requests ---- */
+
+int rtnl_build_dump_request(void *buf, size_t size, uint16_t type, int family, bool strict, uint32_t seq) {
+        struct nlmsghdr *nlh;
+        size_t header;
+
+        switch (type) {
+        case RTM_GETLINK:
+                header = sizeof(struct ifinfomsg);
+                break;
+        case RTM_GETADDR:
+                header = sizeof(struct ifaddrmsg);
+                break;
+        case RTM_GETNEXTHOP:
+                header = sizeof(struct nhmsg);
+                break;
+        case RTM_GETROUTE:
+                header = sizeof(struct rtmsg);
+                break;
+        default:
+                return -EINVAL;
+        }
+        if (size < RTNL_DUMP_REQUEST_MAX || (family != AF_UNSPEC && family != AF_INET && family != AF_INET6))
+                return -EINVAL;
+        memset(buf, 0, RTNL_DUMP_REQUEST_MAX);
+        nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = type;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = seq;
+        /* the family is the first byte of each of these headers */
+        *(uint8_t *) mnl_nlmsg_put_extra_header(nlh, header) = (uint8_t) family;
+        if (type == RTM_GETROUTE && strict && family != AF_UNSPEC) {
+                struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+                rtm->rtm_table = RT_TABLE_MAIN;
+                rtm->rtm_type = RTN_UNICAST;
+                mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+        }
+        return (int) nlh->nlmsg_len;
 }
 
 /* ---- a buffer from the socket ---- */

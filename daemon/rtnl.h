@@ -48,6 +48,15 @@ bool rtnl_route_is_default(const RtnlRoute *r);
  * a refresh that repeats what we have, a route we do not track), -errno if malformed. */
 int rtnl_apply(State *s, const struct nlmsghdr *nlh);
 
+#define RTNL_DUMP_REQUEST_MAX 64
+
+/* A dump request (RTM_GETLINK, RTM_GETADDR, RTM_GETNEXTHOP, RTM_GETROUTE) for the family into buf;
+ * returns its length. Under strict checking a route dump asks the kernel for the main table's
+ * unicast routes only (RTA_TABLE, rtm_type), so it skips the other tables instead of sending
+ * them to be thrown away; the family must then be AF_INET or AF_INET6 (the MPLS part of an
+ * AF_UNSPEC dump refuses any filter). Without strict checking the header is all zero. */
+int rtnl_build_dump_request(void *buf, size_t size, uint16_t type, int family, bool strict, uint32_t seq);
+
 /* Where a buffer of netlink messages stands with respect to our dump request. */
 typedef struct RtnlDump {
         uint32_t portid;        /* our socket's port id */

@@ -722,6 +722,101 @@ finish:
         return r;
 }
 
+/* ---- big routing tables: a router, a host with a full BGP table ---- */
+
+/* n routes (10.x.y.z/32 via the gateway) into table (254: main) */
+static int routes_add(const Bench *b, unsigned long n, unsigned table) {
+        char path[PATH_MAX];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/routes-%u.batch", b->tmp, table);
+        f = fopen(path, "we");
+        if (!f)
+                return -errno;
+        for (unsigned long i = 0; i < n; i++)
+                fprintf(f, "route add 10.%lu.%lu.%lu/32 via 192.168.90.1 table %u\n",
+                        100 + (i >> 16), (i >> 8) & 255, i & 255, table);
+        fclose(f);
+        return bench_sh("ip -batch '%s'", path);
+}
+
+/* start → READY=1 beside `ip -j route show default`, medians of interleaved runs */
+static int routes_row(Bench *b, const char *where, unsigned long n) {
+        char *ip_argv[] = { (char *) "ip", (char *) "-j", (char *) "route", (char *) "show", (char *) "default", NULL };
+        size_t runs = bench_env_ulong("BENCH_SCALE_RUNS", 5);
+        uint64_t *ready = NULL, *ip_ns = NULL;
+        Daemon d = { .notify_fd = -1 };
+        char figure[160], value[32], base[96], ratio[24], t1[32];
+        int r = 0;
+
+        ready = calloc(runs, sizeof(uint64_t));
+        ip_ns = calloc(runs, sizeof(uint64_t));
+        if (!ready || !ip_ns) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        for (size_t i = 0; i < runs; i++) {
+                int status = 0;
+                long rss = 0;
+
+                r = bench_run_timed(ip_argv, &ip_ns[i], &status, &rss);
+                if (r < 0)
+                        goto finish;
+                r = daemon_start(b, &d, "routes");
+                if (r < 0)
+                        goto finish;
+                ready[i] = d.ready_ns;
+                daemon_stop(&d);
+        }
+        snprintf(figure, sizeof(figure), "start → READY=1, %lu routes in %s (median of %zu)", n, where, runs);
+        fmt_time(value, sizeof(value), bench_median(ready, runs));
+        fmt_time(t1, sizeof(t1), bench_median(ip_ns, runs));
+        snprintf(base, sizeof(base), "`ip -j route show default` %s", t1);
+        fmt_ratio(ratio, sizeof(ratio), (double) bench_median(ready, runs), (double) bench_median(ip_ns, runs));
+        row_add(b, figure, value, base, ratio, "—", "");
+finish:
+        daemon_stop(&d);
+        free(ready);
+        free(ip_ns);
+        return r;
+}
+
+static int phase_routes(Bench *b) {
+        unsigned long n = bench_env_ulong("BENCH_ROUTES", 100000);
+        uint64_t t0;
+        int tcp = -1, r;
+
+        r = bench_netns_fresh(true, false);
+        if (r < 0)
+                return r;
+        r = bench_sh("ip link add ra type veth peer name rb && ip link set ra up && ip link set rb up && "
+                     "ip addr add 192.168.90.10/24 dev ra && ip route add default via 192.168.90.1");
+        if (r < 0)
+                return r;
+        r = bench_tcp_listen(BENCH_PORT, &tcp);
+        if (r < 0)
+                return r;
+        t0 = bench_now_ns();
+        r = routes_add(b, n, 100);
+        if (r < 0)
+                goto finish;
+        note("routes: %lu routes in table 100 set up in %.1f s", n, (double) (bench_now_ns() - t0) / NSEC_PER_SEC);
+        r = routes_row(b, "another table", n);
+        if (r < 0)
+                goto finish;
+        r = bench_sh("ip route flush table 100");
+        if (r < 0)
+                goto finish;
+        r = routes_add(b, n, 254);
+        if (r < 0)
+                goto finish;
+        r = routes_row(b, "the main table", n);
+finish:
+        if (tcp >= 0)
+                close(tcp);
+        return r;
+}
+
 /* ---- laptop-sized network: RSS, queries, idle ---- */
 
 typedef struct QueryResult {
@@ -1472,8 +1567,9 @@ static bool selected(const char *only, const char *phase) {
 static void help(void) {
         printf("Usage: reachd-bench --reachd PATH --reachctl PATH [--only PHASE,...]\n"
                "Measures reachd next to ip monitor, ip -j addr show and hostname -I, in private network\n"
-               "namespaces; prints a Markdown table. Phases: latency, laptop, queries, idle, scale, storm.\n"
-               "Environment: BENCH_LATENCY_CHANGES (1000), BENCH_PAIRS (1000), BENCH_SCALE_RUNS (5),\n"
+               "namespaces; prints a Markdown table. Phases: latency, laptop, queries, idle, scale, routes,\n"
+               "storm. Environment: BENCH_LATENCY_CHANGES (1000), BENCH_PAIRS (1000), BENCH_SCALE_RUNS (5),\n"
+               "BENCH_ROUTES (100000),\n"
                "BENCH_STORM_EVENTS (100000), BENCH_QUERIES (20000), BENCH_PROC_RUNS (300),\n"
                "BENCH_IDLE_SECONDS (60), BENCH_DAEMON_WRAPPER (e.g. \"valgrind --tool=callgrind\"),\n"
                "BENCH_TIMEOUT_SCALE (1, or 20 with a wrapper).\n");
@@ -1559,6 +1655,10 @@ int main(int argc, char *argv[]) {
         }
         if (selected(only, "scale") && (r = phase_scale(&b)) < 0) {
                 fprintf(stderr, "reachd-bench: scale: %s\n", strerror(-r));
+                failed++;
+        }
+        if (selected(only, "routes") && (r = phase_routes(&b)) < 0) {
+                fprintf(stderr, "reachd-bench: routes: %s\n", strerror(-r));
                 failed++;
         }
         if (selected(only, "storm") && (r = phase_storm(&b)) < 0) {

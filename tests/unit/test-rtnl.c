@@ -1779,6 +1779,51 @@ START_TEST(test_apply_nexthop_unknown) {
 }
 END_TEST
 
+/* ---- dump requests ---- */
+
+START_TEST(test_dump_request) {
+        uint32_t buf[RTNL_DUMP_REQUEST_MAX / sizeof(uint32_t)] = {};
+        const struct nlmsghdr *nlh = (const struct nlmsghdr *) buf;
+        const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+        const struct nlattr *attr;
+        int len;
+
+        /* under strict checking, the main table's unicast routes of one family only */
+        len = rtnl_build_dump_request(buf, sizeof(buf), RTM_GETROUTE, AF_INET6, true, 7);
+        ck_assert_int_eq(len, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg)) + 8);
+        ck_assert_uint_eq(nlh->nlmsg_len, (unsigned) len);
+        ck_assert_uint_eq(nlh->nlmsg_type, RTM_GETROUTE);
+        ck_assert_uint_eq(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+        ck_assert_uint_eq(nlh->nlmsg_seq, 7);
+        ck_assert_uint_eq(rtm->rtm_family, AF_INET6);
+        ck_assert_uint_eq(rtm->rtm_table, RT_TABLE_MAIN);
+        ck_assert_uint_eq(rtm->rtm_type, RTN_UNICAST);
+        ck_assert_uint_eq(rtm->rtm_dst_len | rtm->rtm_src_len | rtm->rtm_tos | rtm->rtm_scope | rtm->rtm_flags, 0);
+        attr = last_attr(nlh, sizeof(*rtm));
+        ck_assert_uint_eq(mnl_attr_get_type(attr), RTA_TABLE);
+        ck_assert_uint_eq(mnl_attr_get_u32(attr), RT_TABLE_MAIN);
+
+        /* without strict checking (or for both families at once): no filter, a zeroed header */
+        len = rtnl_build_dump_request(buf, sizeof(buf), RTM_GETROUTE, AF_UNSPEC, false, 8);
+        ck_assert_int_eq(len, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg)));
+        ck_assert_uint_eq(rtm->rtm_family | rtm->rtm_table | rtm->rtm_type, 0);
+        len = rtnl_build_dump_request(buf, sizeof(buf), RTM_GETROUTE, AF_UNSPEC, true, 8);
+        ck_assert_int_eq(len, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg)));
+
+        /* the other dumps: their whole header, zeroed */
+        len = rtnl_build_dump_request(buf, sizeof(buf), RTM_GETLINK, AF_UNSPEC, true, 9);
+        ck_assert_int_eq(len, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)));
+        len = rtnl_build_dump_request(buf, sizeof(buf), RTM_GETADDR, AF_UNSPEC, true, 9);
+        ck_assert_int_eq(len, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifaddrmsg)));
+        len = rtnl_build_dump_request(buf, sizeof(buf), RTM_GETNEXTHOP, AF_UNSPEC, true, 9);
+        ck_assert_int_eq(len, NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct nhmsg)));
+
+        ck_assert_int_eq(rtnl_build_dump_request(buf, sizeof(buf), RTM_GETNEIGH, AF_UNSPEC, true, 9), -EINVAL);
+        ck_assert_int_eq(rtnl_build_dump_request(buf, 16, RTM_GETLINK, AF_UNSPEC, true, 9), -EINVAL);
+        ck_assert_int_eq(rtnl_build_dump_request(buf, sizeof(buf), RTM_GETROUTE, AF_MPLS, true, 9), -EINVAL);
+}
+END_TEST
+
 static Suite *rtnl_suite(void) {
         Suite *s = suite_create("rtnl");
         TCase *parse = tcase_create("parse");
@@ -1804,6 +1849,7 @@ static Suite *rtnl_suite(void) {
         tcase_add_test(parse, test_route_is_default);
         tcase_add_test(parse, test_parse_route_linkdown);
         tcase_add_test(parse, test_parse_nexthop);
+        tcase_add_test(parse, test_dump_request);
         suite_add_tcase(s, parse);
 
         tcase_add_test(apply_tc, test_apply_link);
