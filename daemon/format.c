@@ -209,25 +209,8 @@ int format_interface_json(StrBuf *b, const State *s, const Link *l) {
         return strbuf_append(b, "}");
 }
 
-static int link_compare(const void *a, const void *b) {
-        const Link *x = *(const Link *const *) a, *y = *(const Link *const *) b;
-
-        return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
-}
-
 int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *boot_id,
                      const char *hostname) {
-        const Link **links = NULL;
-
-        if (s->n_links > 0) {
-                links = calloc(s->n_links, sizeof(*links));
-                if (!links)
-                        return (b->error = -ENOMEM);
-                for (size_t i = 0; i < s->n_links; i++)
-                        links[i] = &s->links[i];
-                qsort(links, s->n_links, sizeof(*links), link_compare);
-        }
-
         strbuf_appendf(b, "{\"version\":%d,\"generation\":%llu,\"boot_id\":", REACHD_JSON_VERSION,
                        (unsigned long long) generation);
         strbuf_append_json_string(b, boot_id);
@@ -243,9 +226,9 @@ int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t gen
         for (size_t i = 0; i < s->n_links; i++) {
                 if (i > 0)
                         strbuf_append(b, ",");
-                format_interface_json(b, s, links[i]);
+                /* State keeps them by index */
+                format_interface_json(b, s, &s->links[i]);
         }
-        free(links);
         return strbuf_append(b, "]}");
 }
 
@@ -268,13 +251,17 @@ int format_hello_json(StrBuf *b, uint64_t generation, const char *boot_id) {
         return strbuf_append(b, "]}");
 }
 
-static int append_binds_text(StrBuf *b, const ReachServer *srv) {
-        for (size_t i = 0; i < srv->n_binds; i++) {
-                char s[INADDR_STRLEN];
+int format_binds(StrBuf *b, const ReachBind *binds, size_t n_binds) {
+        for (size_t i = 0; i < n_binds; i++) {
+                char buf[INADDR_STRLEN];
+                int r;
 
-                if (inaddr_to_string(srv->binds[i].family, &srv->binds[i].address, s, sizeof(s)) < 0)
-                        continue;
-                strbuf_appendf(b, "%s%s", i == 0 ? "" : i + 1 == srv->n_binds ? " and " : ", ", s);
+                r = inaddr_to_string(binds[i].family, &binds[i].address, buf, sizeof(buf));
+                if (r < 0)
+                        return r;
+                if (i > 0)
+                        strbuf_append(b, i + 1 == n_binds ? " and " : ", ");
+                strbuf_append(b, buf);
         }
         return b->error;
 }
@@ -319,21 +306,21 @@ int format_problem_sentence(StrBuf *b, const ReachServer *srv) {
                 return strbuf_appendf(b, "nothing listens on port %u", srv->port);
         case REACH_PROBLEM_LOOPBACK_ONLY:
                 strbuf_appendf(b, "port %u listens on ", srv->port);
-                append_binds_text(b, srv);
+                format_binds(b, srv->binds, srv->n_binds);
                 return strbuf_append(b, " only: not reachable from other machines");
         case REACH_PROBLEM_BOUND_ADDRESS_GONE:
                 strbuf_appendf(b, "port %u is bound to ", srv->port);
-                append_binds_text(b, srv);
+                format_binds(b, srv->binds, srv->n_binds);
                 return strbuf_append(b, ", which this machine no longer has");
         case REACH_PROBLEM_BOUND_LINK_DOWN:
                 strbuf_appendf(b, "port %u is bound to ", srv->port);
-                append_binds_text(b, srv);
+                format_binds(b, srv->binds, srv->n_binds);
                 strbuf_append(b, ", on ");
                 append_down_links(b, srv);
                 return strbuf_append(b, " without carrier: not reachable until it reconnects");
         case REACH_PROBLEM_FAMILY_MISMATCH:
                 strbuf_appendf(b, "port %u listens on ", srv->port);
-                append_binds_text(b, srv);
+                format_binds(b, srv->binds, srv->n_binds);
                 return strbuf_append(b, has_ipv6_bind(srv) ?
                                      " (IPv6 only), but the local network has only IPv4 addresses" :
                                      " (IPv4 only), but the local network has only IPv6 addresses");

@@ -31,6 +31,8 @@ int format_interface_json(StrBuf *b, const State *s, const Link *l);
 int format_ssid(StrBuf *b, const char *ssid, size_t len);
 /* Where a URL is, for people: "wlan0", or `wlan0 (Wi-Fi "CoffeeShop")` */
 int format_url_interface(StrBuf *b, const ReachUrl *u);
+/* "127.0.0.1", "127.0.0.1 and ::1", "a, b and c" */
+int format_binds(StrBuf *b, const ReachBind *binds, size_t n_binds);
 /* Address flag names, as a JSON array: "secondary"/"temporary", "deprecated", "tentative", ... */
 int format_address_flags_json(StrBuf *b, int family, uint32_t flags);
 /* The human sentence for a server's problem: "port 5173 listens on 127.0.0.1 only: not

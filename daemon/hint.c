@@ -5,27 +5,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "format.h"
 #include "hint.h"
 #include "inaddr.h"
 #include "macro.h"
 #include "strbuf.h"
 #include "tool.h"
-
-/* "127.0.0.1", "127.0.0.1 and ::1", "a, b and c" */
-static int append_binds(StrBuf *b, const ReachBind *binds, size_t n_binds) {
-        for (size_t i = 0; i < n_binds; i++) {
-                char buf[INADDR_STRLEN];
-                int r;
-
-                r = inaddr_to_string(binds[i].family, &binds[i].address, buf, sizeof(buf));
-                if (r < 0)
-                        return r;
-                if (i > 0)
-                        strbuf_append(b, i + 1 == n_binds ? " and " : ", ");
-                strbuf_append(b, buf);
-        }
-        return b->error;
-}
 
 static bool has_wildcard(const ReachBind *binds, size_t n_binds) {
         for (size_t i = 0; i < n_binds; i++)
@@ -60,7 +45,7 @@ static int append_fix(StrBuf *b, const ProcChain *chain, uint16_t port, ToolBind
         strbuf_append(b, fallback);
         if (n_binds > 0) {
                 strbuf_append(b, " instead of ");
-                r = append_binds(b, binds, n_binds);
+                r = format_binds(b, binds, n_binds);
                 if (r < 0)
                         return r;
         }

@@ -189,8 +189,8 @@ static int sockdiag_dump_family(SockDiag *d, int family, ListenerArray *a) {
 }
 
 int sockdiag_scan(SockDiag *d, Listener **ret, size_t *ret_n) {
-        static const int families[] = { AF_UNSPEC };
         ListenerArray a = {};
+        unsigned attempt;
         int r = 0;
 
         /* Only one dump may run on a netlink socket: one left unfinished would answer -EBUSY */
@@ -200,30 +200,21 @@ int sockdiag_scan(SockDiag *d, Listener **ret, size_t *ret_n) {
                         return r;
         }
 
-        for (size_t i = 0; i < ELEMENTSOF(families); i++) {
-                size_t start = a.n;
-                unsigned attempt;
-
-                for (attempt = 0; attempt < SOCKDIAG_ATTEMPTS_MAX; attempt++) {
-                        a.n = start;
-                        r = sockdiag_dump_family(d, families[i], &a);
-                        if (r <= 0)
-                                break;
-                }
-                /* A kernel without IPv6 has no AF_INET6 handler: no IPv6 listeners then */
-                if (r == -ENOENT && families[i] == AF_INET6)
-                        r = 0;
-                if (attempt == SOCKDIAG_ATTEMPTS_MAX)
-                        r = -EAGAIN;
-                if (r < 0)
-                        goto cleanup;
+        /* one TCPDIAG_GETSOCK request answers for both families (sockdiag_build_request()) */
+        for (attempt = 0; attempt < SOCKDIAG_ATTEMPTS_MAX; attempt++) {
+                a.n = 0;
+                r = sockdiag_dump_family(d, AF_UNSPEC, &a);
+                if (r <= 0)
+                        break;
+        }
+        if (attempt == SOCKDIAG_ATTEMPTS_MAX)
+                r = -EAGAIN;
+        if (r < 0) {
+                d->broken = true;
+                free(a.items);
+                return r;
         }
         *ret = a.items;
         *ret_n = a.n;
         return 0;
-
-cleanup:
-        d->broken = true;
-        free(a.items);
-        return r;
 }

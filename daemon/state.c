@@ -652,13 +652,17 @@ int state_link_default_route_metric(const State *s, int ifindex, uint32_t *ret_m
         return 0;
 }
 
-bool state_address_is_default_prefsrc(const State *s, const Address *a) {
+bool state_route_prefers(const State *s, int family, const union in_addr_union *a, int oif, bool live_only) {
         for (size_t i = 0; i < s->n_routes; i++) {
                 const Route *r = &s->routes[i];
 
-                if (r->family == a->family && r->has_prefsrc &&
-                    inaddr_equal(a->family, &r->prefsrc, &a->address) && state_route_is_live(s, r))
+                if (r->family == family && r->has_prefsrc && (oif == 0 || r->oif == oif) &&
+                    inaddr_equal(family, &r->prefsrc, a) && (!live_only || state_route_is_live(s, r)))
                         return true;
         }
         return false;
+}
+
+bool state_address_is_default_prefsrc(const State *s, const Address *a) {
+        return state_route_prefers(s, a->family, &a->address, 0, true);
 }

@@ -153,5 +153,8 @@ bool state_route_is_live(const State *s, const Route *r);
 /* The lowest metric of the live default routes leaving through the link (either family);
  * -ENOENT when none does. */
 int state_link_default_route_metric(const State *s, int ifindex, uint32_t *ret_metric);
+/* A default route of the family has the address as preferred source (RTA_PREFSRC), leaving
+ * through oif (0: any link); live_only: only a route that leads somewhere counts */
+bool state_route_prefers(const State *s, int family, const union in_addr_union *a, int oif, bool live_only);
 /* The address is the preferred source of a live default route of its family */
 bool state_address_is_default_prefsrc(const State *s, const Address *a);
