@@ -42,6 +42,27 @@ static bool share_equal(const ReachServer *a, const ReachServer *b) {
         return strcmp(x->url, y->url) == 0 && x->ifindex == y->ifindex;
 }
 
+static bool string_equal(const char *a, const char *b) {
+        return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool binds_equal(const ReachServer *a, const ReachServer *b) {
+        if (a->n_binds != b->n_binds)
+                return false;
+        for (size_t i = 0; i < a->n_binds; i++)
+                if (a->binds[i].family != b->binds[i].family ||
+                    !inaddr_equal(a->binds[i].family, &a->binds[i].address, &b->binds[i].address))
+                        return false;
+        return true;
+}
+
+/* What the server object says about the server itself rather than the network */
+static bool server_equal(const ReachServer *a, const ReachServer *b) {
+        return a->listening == b->listening && a->watched == b->watched && a->v6only == b->v6only &&
+               binds_equal(a, b) && a->process.pid == b->process.pid &&
+               strcmp(a->process.name, b->process.name) == 0 && string_equal(a->process.cmdline, b->process.cmdline);
+}
+
 static int changes_push(Change **items, size_t *n, Change c) {
         Change *p = reallocarray(*items, *n + 1, sizeof(**items));
 
@@ -81,12 +102,13 @@ int change_compute(const ReachView *old, const ReachView *new, Change **ret, siz
                         Change c = { .type = CHANGE_CHANGED, .port = a->port, .old = a, .new = b,
                                      .share_changed = !share_equal(a, b),
                                      .urls_changed = !urls_equal(a, b),
-                                     .problem_changed = a->problem != b->problem };
+                                     .problem_changed = a->problem != b->problem,
+                                     .server_changed = !server_equal(a, b) };
 
                         /* the default server moving is a change of both: clients that mirror the
                          * view (`wait` without a port) see which one `url` answers for */
-                        if (c.share_changed || c.urls_changed || c.problem_changed || a->listening != b->listening ||
-                            a->is_default != b->is_default)
+                        if (c.share_changed || c.urls_changed || c.problem_changed || c.server_changed ||
+                            a->is_default != b->is_default || !string_equal(a->hint, b->hint))
                                 r = changes_push(&items, &n, c);
                         i++;
                         j++;

@@ -24,11 +24,13 @@ typedef struct Change {
         bool share_changed;
         bool urls_changed;
         bool problem_changed;
+        bool server_changed;                  /* listening, watched, binds, v6only or the process */
 } Change;
 
-/* Servers are matched by port. A server whose share URL, URL list, problem and listening state
- * are the same in both views is no change. old may be NULL (everything is added). The changes
- * point into the views: keep both alive while using them. */
+/* Servers are matched by port. A server is changed when any field of its JSON object differs
+ * (DESIGN.md §5): share URL, URLs, problem, hint, "default", or what server_changed covers; a
+ * new PID or command line on the same port is a change. old may be NULL (everything is added).
+ * The changes point into the views: keep both alive while using them. */
 int change_compute(const ReachView *old, const ReachView *new, Change **ret, size_t *ret_n);
 /* "added", "removed", "changed" */
 const char *change_type_to_string(ChangeType t);

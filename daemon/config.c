@@ -142,7 +142,14 @@ static int parse_line(Config *c, const char *s, size_t n, unsigned line, ConfigE
                 c->rescan_sec = (unsigned) v;
                 return 0;
         }
-        return fail(error, line, "unknown setting '%.*s': expected port, scheme, rescan or ignore-interface",
+        if (key_is(key, n_key, "settle")) {
+                if (options_parse_seconds(word, OPTIONS_SETTLE_MAX_SEC, &c->settle_usec) < 0)
+                        return fail(error, line, "invalid settle '%s': expected seconds from 0 to %d, such as 0.5",
+                                    word, OPTIONS_SETTLE_MAX_SEC);
+                c->has_settle = true;
+                return 0;
+        }
+        return fail(error, line, "unknown setting '%.*s': expected port, scheme, rescan, settle or ignore-interface",
                     (int) (n_key < 32 ? n_key : 32), key);
 }
 
@@ -267,4 +274,8 @@ ReachConfig config_merge(const Options *o, const Config *c, uint32_t uid) {
 
 unsigned config_rescan_sec(const Options *o, const Config *c) {
         return o->rescan_sec ?: c->rescan_sec ?: OPTIONS_RESCAN_DEFAULT;
+}
+
+uint64_t config_settle_usec(const Options *o, const Config *c) {
+        return o->has_settle ? o->settle_usec : c->has_settle ? c->settle_usec : OPTIONS_SETTLE_DEFAULT_USEC;
 }

@@ -5,6 +5,7 @@
  *   port = 5173 3000          watched ports (repeatable)
  *   scheme = http|https
  *   rescan = SECONDS          1..3600
+ *   settle = SECONDS          0..60, decimals allowed (0.5)
  *   ignore-interface = GLOB…  interfaces whose addresses are never candidates (repeatable)
  * Command-line options win over the file. */
 
@@ -22,6 +23,8 @@ typedef struct Config {
         size_t n_ports;
         char *scheme;                         /* NULL: not set */
         unsigned rescan_sec;                  /* 0: not set */
+        uint64_t settle_usec;                 /* with has_settle */
+        bool has_settle;
         char *ignore[CONFIG_IGNORE_MAX];      /* fnmatch(3) globs */
         size_t n_ignore;
 } Config;
@@ -46,3 +49,4 @@ int config_default_path(const char *xdg_config_home, const char *home, char **re
  * into o and c. */
 ReachConfig config_merge(const Options *o, const Config *c, uint32_t uid);
 unsigned config_rescan_sec(const Options *o, const Config *c);
+uint64_t config_settle_usec(const Options *o, const Config *c);

@@ -116,15 +116,10 @@ static int append_problem_text(StrBuf *b, const ReachServer *srv) {
         return r;
 }
 
-int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
+/* The fields of a server object, without the braces */
+static int format_server_fields(StrBuf *b, const ReachServer *srv) {
         const ReachUrl *share = reach_server_share(srv);
 
-        strbuf_append(b, "{");
-        if (event) {
-                strbuf_append(b, "\"event\":");
-                strbuf_append_json_string(b, event);
-                strbuf_append(b, ",");
-        }
         strbuf_appendf(b, "\"port\":%u,\"watched\":%s,\"listening\":%s,\"default\":%s,\"binds\":[",
                        srv->port, json_bool(srv->watched), json_bool(srv->listening), json_bool(srv->is_default));
         for (size_t i = 0; i < srv->n_binds; i++) {
@@ -162,7 +157,27 @@ int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
                         strbuf_append(b, ",");
                 format_url_json(b, &srv->urls[i]);
         }
-        return strbuf_append(b, "]}");
+        return strbuf_append(b, "]");
+}
+
+int format_server_json(StrBuf *b, const ReachServer *srv) {
+        strbuf_append(b, "{");
+        format_server_fields(b, srv);
+        return strbuf_append(b, "}");
+}
+
+int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, const ReachServer *previous) {
+        const ReachUrl *was = previous ? reach_server_share(previous) : NULL;
+
+        strbuf_append(b, "{\"event\":");
+        strbuf_append_json_string(b, event);
+        strbuf_append(b, ",\"previous_share_url\":");
+        strbuf_append_json_string(b, was ? was->url : NULL);
+        strbuf_append(b, ",\"previous_problem\":");
+        strbuf_append_json_string(b, previous ? reach_problem_to_string(previous->problem) : NULL);
+        strbuf_append(b, ",");
+        format_server_fields(b, srv);
+        return strbuf_append(b, "}");
 }
 
 static int format_addresses_json(StrBuf *b, const State *s, int ifindex) {
@@ -209,8 +224,19 @@ int format_interface_json(StrBuf *b, const State *s, const Link *l) {
         return strbuf_append(b, "}");
 }
 
-int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *boot_id,
-                     const char *hostname) {
+int format_interfaces_json(StrBuf *b, const State *s) {
+        strbuf_append(b, "[");
+        for (size_t i = 0; i < s->n_links; i++) {
+                if (i > 0)
+                        strbuf_append(b, ",");
+                /* State keeps them by index */
+                format_interface_json(b, s, &s->links[i]);
+        }
+        return strbuf_append(b, "]");
+}
+
+int format_view_json_published(StrBuf *b, const ReachView *v, uint64_t generation, const char *boot_id,
+                               const char *hostname, const char *interfaces) {
         strbuf_appendf(b, "{\"version\":%d,\"generation\":%llu,\"boot_id\":", REACHD_JSON_VERSION,
                        (unsigned long long) generation);
         strbuf_append_json_string(b, boot_id);
@@ -220,16 +246,25 @@ int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t gen
         for (size_t i = 0; i < v->n_servers; i++) {
                 if (i > 0)
                         strbuf_append(b, ",");
-                format_server_json(b, &v->servers[i], NULL);
+                format_server_json(b, &v->servers[i]);
         }
-        strbuf_append(b, "],\"interfaces\":[");
-        for (size_t i = 0; i < s->n_links; i++) {
-                if (i > 0)
-                        strbuf_append(b, ",");
-                /* State keeps them by index */
-                format_interface_json(b, s, &s->links[i]);
-        }
-        return strbuf_append(b, "]}");
+        strbuf_append(b, "],\"interfaces\":");
+        strbuf_append(b, interfaces);
+        return strbuf_append(b, "}");
+}
+
+int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *boot_id,
+                     const char *hostname) {
+        StrBuf interfaces = STRBUF_INIT;
+        int r;
+
+        r = format_interfaces_json(&interfaces, s);
+        if (r >= 0)
+                r = format_view_json_published(b, v, generation, boot_id, hostname, interfaces.data);
+        else
+                b->error = r;
+        strbuf_done(&interfaces);
+        return r;
 }
 
 int format_hello_json(StrBuf *b, uint64_t generation, const char *boot_id) {

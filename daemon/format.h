@@ -19,11 +19,19 @@
  * interfaces (one line, no newline) */
 int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t generation, const char *boot_id,
                      const char *hostname);
+/* The same with the interfaces array already rendered: the one published with the view */
+int format_view_json_published(StrBuf *b, const ReachView *v, uint64_t generation, const char *boot_id,
+                               const char *hostname, const char *interfaces);
+/* The interfaces array of the document, by index */
+int format_interfaces_json(StrBuf *b, const State *s);
 /* The answer to `hello`, and the first line of a watch stream: protocol and daemon versions,
  * features, boot_id and generation (one line, no newline) */
 int format_hello_json(StrBuf *b, uint64_t generation, const char *boot_id);
-/* One server object, with "event": EVENT first when event is not NULL (watch lines) */
-int format_server_json(StrBuf *b, const ReachServer *srv, const char *event);
+/* One server object */
+int format_server_json(StrBuf *b, const ReachServer *srv);
+/* One watch line's object (no newline): "event", then the share URL and problem of previous (the
+ * server in the view published before; null for none), then the server object's fields */
+int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, const ReachServer *previous);
 /* One interface object */
 int format_interface_json(StrBuf *b, const State *s, const Link *l);
 /* An SSID as a JSON string literal, null when len is 0. Bytes that are not UTF-8 (NUL included)

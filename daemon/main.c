@@ -26,6 +26,8 @@ static void help(void) {
                "      --rescan SECS   re-scan listeners every SECS seconds while idle\n"
                "                      (default %d)\n"
                "      --scheme NAME   http (default) or https\n"
+               "      --settle SECS   hold a change for the worse SECS seconds, to publish\n"
+               "                      a network change once (default 0.5; 0: never)\n"
                "  -h, --help          show this help\n"
                "      --version       show the version\n",
                OPTIONS_RESCAN_DEFAULT);

@@ -25,6 +25,7 @@
 #include "response.h"
 #include "rtnl-io.h"
 #include "server.h"
+#include "settle.h"
 #include "sockdiag.h"
 #include "sockpath.h"
 #include "state.h"
@@ -61,6 +62,7 @@ struct Manager {
         sd_event_source *resync_source;
         sd_event_source *publish_source;
         sd_event_source *nl80211_source;
+        sd_event_source *settle_source;
 
         State *state;
         RtnlConn *rtnl;
@@ -72,7 +74,11 @@ struct Manager {
         size_t n_listeners;
         ProcCache procs;
 
-        ReachView *view;
+        ReachView *view;                      /* the published view */
+        ReachView *held;                      /* the view computed last, while settle holds it */
+        char *interfaces;                     /* the interfaces array published with it */
+        char *network_summary;                /* the network as published: "default route via …" */
+        Settle settle;
         uint64_t generation;
         uint64_t last_resync_usec;
         uint64_t overflows;                   /* since the last resync line */
@@ -81,9 +87,7 @@ struct Manager {
         int resync_error;                     /* of the last failed re-read, 0 once one worked */
         uint64_t resync_backoff_usec;         /* the delay before the last retry */
         unsigned resync_failures;             /* in a row */
-        bool network_dirty;
         bool view_stale;                      /* the state or the configuration changed since the view */
-        char *network_summary;
         char *status;                         /* the last STATUS= */
         bool nl80211_tried;
         int nl80211_seen;                     /* the highest wireless ifindex when nl80211 was looked for */
@@ -116,16 +120,19 @@ Manager *manager_free(Manager *m) {
         sd_event_source_disable_unref(m->resync_source);
         sd_event_source_disable_unref(m->publish_source);
         sd_event_source_disable_unref(m->nl80211_source);
+        sd_event_source_disable_unref(m->settle_source);
         sd_event_unref(m->event);
         rtnl_conn_free(m->rtnl);
         nl80211_conn_free(m->nl80211);
         sockdiag_free(m->diag);
         state_free(m->state);
         reach_view_free(m->view);
+        reach_view_free(m->held);
         free(m->listeners);
         proc_cache_done(&m->procs);
         free(m->socket_path);
         free(m->network_summary);
+        free(m->interfaces);
         free(m->status);
         free(m->config_path);
         config_done(&m->config);
@@ -352,21 +359,132 @@ static void manager_log_change(const Manager *m, const Change *c) {
         event_done(&e);
 }
 
-/* One journal line when the machine changed network (default route elsewhere), not one per
- * netlink message */
-static void manager_check_network(Manager *m) {
-        char *summary = NULL;
+/* One journal line when the machine changed network (the default route elsewhere), published
+ * with the view, not one per netlink message */
+static void manager_log_network(const Manager *m, const char *summary) {
         Event e;
 
-        if (event_network_summary(m->state, &summary) < 0)
+        if (!m->network_summary || strcmp(summary, m->network_summary) == 0 ||
+            event_network_changed(summary, &e) < 0)
                 return;
-        if (m->network_summary && strcmp(summary, m->network_summary) != 0 &&
-            event_network_changed(summary, &e) >= 0) {
-                log_event(&e);
-                event_done(&e);
-        }
+        log_event(&e);
+        event_done(&e);
+}
+
+static void manager_arm_settle(Manager *m) {
+        /* a tenth of the settle time late is still the same moment for a person */
+        (void) sd_event_source_set_time(m->settle_source, m->settle.deadline_usec);
+        (void) sd_event_source_set_time_accuracy(m->settle_source, m->settle.delay_usec / 10 ?: 1);
+        (void) sd_event_source_set_enabled(m->settle_source, m->settle.holding ? SD_EVENT_ONESHOT : SD_EVENT_OFF);
+}
+
+/* Everything a publication replaces, and the lines it tells watchers and the journal; takes
+ * view, interfaces and summary over */
+static void manager_publish(Manager *m, ReachView *view, char *interfaces, char *summary,
+                            const Change *changes, size_t n_changes) {
+        m->generation++;
+        if (m->server)
+                (void) server_publish(m->server, changes, n_changes);
+        manager_log_network(m, summary);
+        for (size_t i = 0; i < n_changes; i++)
+                manager_log_change(m, &changes[i]);
+        /* the changes point into both views: free the old one only now */
+        reach_view_free(m->view);
+        m->view = view;
+        free(m->interfaces);
+        m->interfaces = interfaces;
         free(m->network_summary);
         m->network_summary = summary;
+}
+
+/* The interfaces array of the JSON document, and the network as the journal names it: the
+ * rest of what is published besides the servers */
+static int manager_render_network(const Manager *m, char **ret_interfaces, char **ret_summary) {
+        StrBuf b = STRBUF_INIT;
+        char *interfaces = NULL;
+        int r;
+
+        r = format_interfaces_json(&b, m->state);
+        if (r >= 0)
+                r = strbuf_steal(&b, &interfaces);
+        if (r >= 0)
+                r = event_network_summary(m->state, ret_summary);
+        if (r < 0) {
+                strbuf_done(&b);
+                free(interfaces);
+                return r;
+        }
+        *ret_interfaces = interfaces;
+        return 0;
+}
+
+/* A new view: published now, held for the settle time, or the same as the published one
+ * (DESIGN.md §5). Takes the view over; 1 when it was published. */
+static int manager_offer_view(Manager *m, ReachView *view) {
+        char *interfaces = NULL, *summary = NULL;
+        Change *changes = NULL;
+        SettleVerdict verdict;
+        size_t n_changes = 0;
+        uint64_t now = 0;
+        bool other_changed = true;
+        int r;
+
+        r = change_compute(m->view, view, &changes, &n_changes);
+        /* the interfaces decide only when no server changed (a storm of changes to the servers'
+         * URLs is not rendered twice on each refresh), and they are published with the view */
+        if (r >= 0 && (n_changes == 0 || !m->view)) {
+                r = manager_render_network(m, &interfaces, &summary);
+                if (r >= 0 && m->interfaces && m->network_summary)
+                        other_changed = strcmp(interfaces, m->interfaces) != 0 ||
+                                strcmp(summary, m->network_summary) != 0;
+        }
+        if (r < 0) {
+                log_errno(LOG_WARNING, r, "cannot compare views");
+                goto cleanup;
+        }
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        m->settle.delay_usec = config_settle_usec(&m->options, &m->config);
+        verdict = settle_decide(&m->settle, m->view, view, changes, n_changes, other_changed, now);
+        manager_arm_settle(m);
+        if (verdict == SETTLE_PUBLISH && !interfaces)
+                r = manager_render_network(m, &interfaces, &summary);
+        if (r < 0) {
+                log_errno(LOG_WARNING, r, "cannot publish the view");
+                goto cleanup;
+        }
+        m->held = reach_view_free(m->held);
+        if (verdict == SETTLE_PUBLISH) {
+                manager_publish(m, view, interfaces, summary, changes, n_changes);
+                view = NULL;
+                interfaces = summary = NULL;
+                manager_update_status(m);
+                r = 1;
+        } else if (verdict == SETTLE_NOTHING) {
+                /* nothing anyone sees; what is not published (start times) may differ */
+                reach_view_free(m->view);
+                m->view = view;
+        } else
+                /* offered again at the deadline, unless something moves before */
+                m->held = view;
+        view = NULL;
+cleanup:
+        reach_view_free(view);
+        free(changes);
+        free(interfaces);
+        free(summary);
+        return r;
+}
+
+/* A held view whose settle time is over, and that nothing changed since: published now */
+static int manager_offer_held(Manager *m) {
+        ReachView *view = m->held;
+        uint64_t now = 0;
+
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        if (!view || !settle_due(&m->settle, now))
+                return 0;
+        m->held = NULL;
+        return manager_offer_view(m, view);
 }
 
 /* Field by field: Listener has padding */
@@ -411,20 +529,15 @@ static int manager_scan_listeners(Manager *m, Listener **ret, size_t *ret_n) {
 /* Re-scans the listeners and recomputes the view; publishes what changed */
 static int manager_refresh(Manager *m) {
         _cleanup_free_ ProcInfo *procs = NULL;
-        _cleanup_free_ Change *changes = NULL;
         ReachConfig config = manager_reach_config(m);
         Listener *listeners = NULL;
         ReachView *view = NULL;
-        size_t n_listeners = 0, n_changes = 0;
+        size_t n_listeners = 0;
         int r;
 
         /* mid-resync the state lacks what the dump has not reached yet: wait for it */
         if (!rtnl_conn_resync_done(m->rtnl))
                 return 0;
-        if (m->network_dirty) {
-                m->network_dirty = false;
-                manager_check_network(m);
-        }
         r = manager_scan_listeners(m, &listeners, &n_listeners);
         if (r < 0)
                 return r;
@@ -433,7 +546,7 @@ static int manager_refresh(Manager *m) {
         if (m->view && !m->view_stale && m->procs_error == 0 &&
             listeners_equal(m->listeners, m->n_listeners, listeners, n_listeners)) {
                 free(listeners);
-                return 0;
+                return manager_offer_held(m);
         }
         free(m->listeners);
         m->listeners = listeners;
@@ -460,29 +573,13 @@ static int manager_refresh(Manager *m) {
                 reach_view_free(view);
                 return log_errno(LOG_WARNING, r, "cannot compute the view");
         }
-        r = change_compute(m->view, view, &changes, &n_changes);
-        if (r < 0) {
-                reach_view_free(view);
-                return log_errno(LOG_WARNING, r, "cannot compare views");
-        }
         m->view_stale = false;
-        if (n_changes == 0 && m->view) {
-                /* nothing a watcher sees; the Wi-Fi name, which STATUS= shows, may still differ */
-                reach_view_free(m->view);
-                m->view = view;
-                manager_update_status(m);
-                return 0;
-        }
-        m->generation++;
-        if (m->server)
-                (void) server_publish(m->server, changes, n_changes);
-        for (size_t i = 0; i < n_changes; i++)
-                manager_log_change(m, &changes[i]);
-        /* the changes point into both views: free the old one only now */
-        reach_view_free(m->view);
-        m->view = view;
-        manager_update_status(m);
-        return 1;
+        return manager_offer_view(m, view);
+}
+
+static int on_settle(sd_event_source *s, uint64_t usec, void *userdata) {
+        (void) manager_refresh(userdata);
+        return 0;
 }
 
 static int on_publish(sd_event_source *s, void *userdata) {
@@ -578,7 +675,6 @@ static int on_nl80211(sd_event_source *s, int fd, uint32_t revents, void *userda
         if (r < 0)
                 manager_close_nl80211(m, r);
         if (r != 0) {
-                m->network_dirty = true;
                 m->view_stale = true;
                 manager_schedule_publish(m);
         }
@@ -651,7 +747,6 @@ static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         }
         if (r > 0 || r == -ENOBUFS || (!was_done && rtnl_conn_resync_done(m->rtnl))) {
                 manager_update_ssids(m);
-                m->network_dirty = true;
                 m->view_stale = true;
                 manager_schedule_publish(m);
         }
@@ -736,6 +831,7 @@ static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
         manager_read_hostname(m);
         *ret = (Snapshot) {
                 .state = m->state,
+                .interfaces = m->interfaces,
                 .view = m->view,
                 .generation = m->generation,
                 .boot_id = m->boot_id,
@@ -760,6 +856,8 @@ static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void
         if (manager_load_config(m, false) >= 0) {
                 log_info("reloaded %s", m->config_path ?: "the configuration");
                 m->view_stale = true;
+                /* the user's own change: not held */
+                settle_flush(&m->settle);
                 (void) sd_event_source_set_time_relative(m->rescan_source, manager_rescan_usec(m));
                 (void) manager_refresh(m);
         }
@@ -857,6 +955,10 @@ int manager_start(Manager *m) {
                 return r;
         (void) sd_event_source_set_priority(m->publish_source, SD_EVENT_PRIORITY_IDLE);
         (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_OFF);
+        r = sd_event_add_time(m->event, &m->settle_source, CLOCK_MONOTONIC, 0, 0, on_settle, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_enabled(m->settle_source, SD_EVENT_OFF);
         r = sd_event_add_time(m->event, &m->resync_source, CLOCK_MONOTONIC, 0, 0, on_resync_timer, m);
         if (r < 0)
                 return r;
@@ -884,7 +986,6 @@ int manager_start(Manager *m) {
         r = manager_open_socket(m);
         if (r < 0)
                 return r;
-        m->network_dirty = true;
         m->view_stale = true;
         (void) manager_refresh(m);
         (void) sd_notify(false, "READY=1");

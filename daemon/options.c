@@ -13,6 +13,7 @@ enum {
         ARG_ONCE = 0x100,
         ARG_RESCAN,
         ARG_SCHEME,
+        ARG_SETTLE,
         ARG_VERSION,
 };
 
@@ -62,6 +63,44 @@ int options_add_port(Options *o, uint16_t port) {
         return 1;
 }
 
+int options_parse_seconds(const char *s, unsigned max_sec, uint64_t *ret_usec) {
+        const char *dot = s ? strchr(s, '.') : NULL;
+        unsigned long sec = 0;
+        uint64_t usec = 0, scale = 100000;
+        char whole[16];
+        int r;
+
+        if (!s || !*s)
+                return -EINVAL;
+        if (!dot)
+                r = parse_uint(s, max_sec, &sec);
+        else if (dot == s)
+                r = 0;  /* ".5" */
+        else if ((size_t) (dot - s) >= sizeof(whole))
+                r = -ERANGE;
+        else {
+                memcpy(whole, s, (size_t) (dot - s));
+                whole[dot - s] = 0;
+                r = parse_uint(whole, max_sec, &sec);
+        }
+        if (r < 0)
+                return r;
+        if (dot) {
+                if (!dot[1] || strlen(dot + 1) > 6)
+                        return -EINVAL;
+                for (const char *p = dot + 1; *p; p++) {
+                        if (*p < '0' || *p > '9')
+                                return -EINVAL;
+                        usec += (uint64_t) (*p - '0') * scale;
+                        scale /= 10;
+                }
+        }
+        if (sec == max_sec && usec > 0)
+                return -ERANGE;
+        *ret_usec = (uint64_t) sec * 1000000 + usec;
+        return 0;
+}
+
 static int set_string(char **dst, const char *src) {
         char *p = strdup(src);
 
@@ -95,6 +134,7 @@ int options_parse(Options *o, int argc, char *argv[], char **ret_error) {
                 { "once", no_argument, NULL, ARG_ONCE },
                 { "rescan", required_argument, NULL, ARG_RESCAN },
                 { "scheme", required_argument, NULL, ARG_SCHEME },
+                { "settle", required_argument, NULL, ARG_SETTLE },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
                 {}
@@ -134,6 +174,12 @@ int options_parse(Options *o, int argc, char *argv[], char **ret_error) {
                         if (parse_uint(optarg, 3600, &v) < 0 || v == 0)
                                 return usage_error(ret_error, "invalid --rescan '%s': expected seconds from 1 to 3600", optarg);
                         o->rescan_sec = (unsigned) v;
+                        break;
+                case ARG_SETTLE:
+                        if (options_parse_seconds(optarg, OPTIONS_SETTLE_MAX_SEC, &o->settle_usec) < 0)
+                                return usage_error(ret_error, "invalid --settle '%s': expected seconds from 0 to %d, "
+                                                   "such as 0.5", optarg, OPTIONS_SETTLE_MAX_SEC);
+                        o->has_settle = true;
                         break;
                 case ARG_SCHEME:
                         if (strcmp(optarg, "http") != 0 && strcmp(optarg, "https") != 0)

@@ -111,7 +111,7 @@ static int audience_tier(ReachAudience a) {
         return (int) a;
 }
 
-int reach_url_compare(const ReachUrl *a, const ReachUrl *b) {
+int reach_url_rank_compare(const ReachUrl *a, const ReachUrl *b) {
         int d;
 
         if (a->shareable != b->shareable)
@@ -137,7 +137,12 @@ int reach_url_compare(const ReachUrl *a, const ReachUrl *b) {
         if (d != 0)
                 return d;
         /* IFA_F_TEMPORARY is IFA_F_SECONDARY: a temporary IPv6 or a secondary IPv4 address */
-        d = !!(a->address_flags & IFA_F_TEMPORARY) - !!(b->address_flags & IFA_F_TEMPORARY);
+        return !!(a->address_flags & IFA_F_TEMPORARY) - !!(b->address_flags & IFA_F_TEMPORARY);
+}
+
+int reach_url_compare(const ReachUrl *a, const ReachUrl *b) {
+        int d = reach_url_rank_compare(a, b);
+
         if (d != 0)
                 return d;
         /* addresses the machine no longer has (ifindex 0) go last */

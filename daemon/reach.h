@@ -117,6 +117,9 @@ const ReachUrl *reach_server_share(const ReachServer *srv);
 const ReachUrl *reach_server_best(const ReachServer *srv, ReachAudience audience);
 /* The ranking of §4: < 0 when a is the better URL. Shareable first, then by audience. */
 int reach_url_compare(const ReachUrl *a, const ReachUrl *b);
+/* The same without rule 5, which only makes the choice deterministic: 0 for two URLs of equal
+ * rank (one address for another on the same kind of network) */
+int reach_url_rank_compare(const ReachUrl *a, const ReachUrl *b);
 /* Who can reach addresses on the link: its kind, and whether it is this machine's uplink */
 ReachAudience reach_link_audience(const State *s, const Link *l);
 const ReachServer *reach_view_find(const ReachView *v, uint16_t port);

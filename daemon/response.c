@@ -171,7 +171,11 @@ static int render_list(StrBuf *b, const Request *req, const Snapshot *snap) {
 static int render_json(StrBuf *b, const Snapshot *snap) {
         int r;
 
-        r = format_view_json(b, snap->state, snap->view, snap->generation, snap->boot_id, snap->hostname);
+        if (snap->interfaces)
+                r = format_view_json_published(b, snap->view, snap->generation, snap->boot_id, snap->hostname,
+                                               snap->interfaces);
+        else
+                r = format_view_json(b, snap->state, snap->view, snap->generation, snap->boot_id, snap->hostname);
         if (r < 0)
                 return r;
         return strbuf_append(b, "\n");
@@ -224,7 +228,8 @@ static int render_watch(StrBuf *b, const Request *req, const Snapshot *snap) {
         for (size_t i = 0; i < v->n_servers; i++) {
                 if (!server_selected(req, v->servers[i].port))
                         continue;
-                format_server_json(b, &v->servers[i], "snapshot");
+                /* a snapshot tells how things are, no change: the previous values are the current */
+                format_watch_json(b, &v->servers[i], "snapshot", &v->servers[i]);
                 strbuf_append(b, "\n");
         }
         return b->error;
@@ -261,7 +266,7 @@ int response_render_changes(StrBuf *b, const Request *req, const Change *changes
 
                 if (!server_selected(req, c->port))
                         continue;
-                format_server_json(b, c->new ?: c->old, change_type_to_string(c->type));
+                format_watch_json(b, c->new ?: c->old, change_type_to_string(c->type), c->old);
                 strbuf_append(b, "\n");
         }
         return b->error;

@@ -14,6 +14,8 @@
 
 typedef struct Snapshot {
         const State *state;
+        const char *interfaces;               /* the interfaces array published with the view; NULL:
+                                               * rendered from state */
         const ReachView *view;
         uint64_t generation;
         const char *boot_id;                  /* random per daemon start, 32 hex digits */

@@ -131,7 +131,9 @@ ip route add default via 192.168.50.1 dev lan0 onlink
 netns_peer ip addr add 192.168.50.20/24 dev phone0
 netns_wait_operstate lan0 UP
 netns_http "$P" 0.0.0.0
-netns_daemon_start
+# every change published at once (no settle time): the address churn below is the stream a
+# watch client that never reads must be dropped for
+netns_daemon_start --settle 0
 SOCK=$NETNS_SOCKET
 
 normal_query() {

@@ -596,6 +596,22 @@ netns_check_alive() {
         fi
 }
 
+# netns_daemon_json_until SECONDS FILTER: netns_daemon_json again every 50 ms until FILTER is true
+# on it, or SECONDS passed (the checks that follow then show the last view): for a change that the
+# daemon holds for its settle time before publishing it
+netns_daemon_json_until() {
+        netns_du_left=$(($1 * 20))
+        while :; do
+                netns_daemon_json
+                if jq -e "$2" "$netns_json" >/dev/null 2>&1; then
+                        return 0
+                fi
+                netns_du_left=$((netns_du_left - 1))
+                [ "$netns_du_left" -gt 0 ] || return 0
+                sleep 0.05
+        done
+}
+
 netns_log_has() {
         grep -qF -- "$1" "$netns_daemon_log"
 }

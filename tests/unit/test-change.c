@@ -62,7 +62,13 @@ START_TEST(test_nothing_changed) {
         Change *c;
         size_t n;
 
-        /* a new process on the same port with the same URLs is nothing to publish */
+        /* a server restarted under another PID, the same URLs: a change of the server */
+        ck_assert_int_eq(change_compute(&a, &b, &c, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert(c[0].server_changed);
+        ck_assert(!c[0].share_changed && !c[0].urls_changed && !c[0].problem_changed);
+        free(c);
+        s1.process.pid = 99;
         ck_assert_int_eq(change_compute(&a, &b, &c, &n), 0);
         ck_assert_uint_eq(n, 0);
         free(c);
@@ -112,12 +118,58 @@ START_TEST(test_from_nothing) {
 }
 END_TEST
 
+/* Every field of the server object is published: each one alone is a change */
+START_TEST(test_every_field) {
+        ReachBind bind4 = { .family = AF_INET }, bind6 = { .family = AF_INET6 };
+        ReachServer base = { .port = 5173, .listening = true, .binds = &bind4, .n_binds = 1,
+                             .process = { .pid = 7, .name = "node", .cmdline = (char *) "node vite" },
+                             .problem = REACH_PROBLEM_NO_NETWORK, .hint = (char *) "connect" };
+        ReachServer variants[8];
+        ReachView a = { .servers = &base, .n_servers = 1 };
+        Change *c;
+        size_t n;
+
+        for (size_t i = 0; i < 8; i++)
+                variants[i] = base;
+        variants[0].watched = true;
+        variants[1].v6only = true;
+        variants[2].binds = &bind6;
+        snprintf(variants[3].process.name, sizeof(variants[3].process.name), "vite");
+        variants[4].process.cmdline = (char *) "node vite --port 5174";
+        variants[5].hint = (char *) "connect this machine";
+        variants[6].is_default = true;
+        variants[7].listening = false;
+        for (size_t i = 0; i < 8; i++) {
+                ReachView b = { .servers = &variants[i], .n_servers = 1 };
+
+                ck_assert_int_eq(change_compute(&a, &b, &c, &n), 0);
+                ck_assert_msg(n == 1, "variant %zu is no change", i);
+                ck_assert_msg(c[0].server_changed == (i <= 4 || i == 7), "variant %zu", i);
+                free(c);
+        }
+        /* the same values in other memory are no change */
+        ReachBind bind4b = bind4;
+        ReachServer copy = base;
+        ReachView b = { .servers = &copy, .n_servers = 1 };
+
+        copy.binds = &bind4b;
+        copy.process.cmdline = strdup("node vite");
+        copy.hint = strdup("connect");
+        ck_assert_int_eq(change_compute(&a, &b, &c, &n), 0);
+        ck_assert_uint_eq(n, 0);
+        free(c);
+        free(copy.process.cmdline);
+        free(copy.hint);
+}
+END_TEST
+
 static Suite *change_suite(void) {
         Suite *s = suite_create("change");
         TCase *tc = tcase_create("compute");
 
         tcase_add_test(tc, test_added_removed_changed);
         tcase_add_test(tc, test_nothing_changed);
+        tcase_add_test(tc, test_every_field);
         tcase_add_test(tc, test_from_nothing);
         suite_add_tcase(s, tc);
         return s;

@@ -26,6 +26,7 @@ START_TEST(test_full) {
                                "\n"
                                "scheme = https\n"
                                "rescan = 5\n"
+                               "settle = 1.25\n"
                                "ignore-interface = docker* br-*\n"
                                "ignore-interface = virbr#0\n", &c, &e), 0);
         ck_assert_uint_eq(c.n_ports, 3);
@@ -34,6 +35,8 @@ START_TEST(test_full) {
         ck_assert_uint_eq(c.ports[2], 8080);
         ck_assert_str_eq(c.scheme, "https");
         ck_assert_uint_eq(c.rescan_sec, 5);
+        ck_assert(c.has_settle);
+        ck_assert_uint_eq(c.settle_usec, 1250000);
         ck_assert_uint_eq(c.n_ignore, 3);
         ck_assert_str_eq(c.ignore[0], "docker*");
         ck_assert_str_eq(c.ignore[1], "br-*");
@@ -52,6 +55,7 @@ START_TEST(test_empty) {
         ck_assert_uint_eq(c.n_ports, 0);
         ck_assert_ptr_null(c.scheme);
         ck_assert_uint_eq(c.rescan_sec, 0);
+        ck_assert(!c.has_settle);
         ck_assert_int_eq(parse("\n\n   \n# only comments\n", &c, &e), 0);
         config_done(&c);
 }
@@ -71,7 +75,7 @@ static void assert_error(const char *text, unsigned line, const char *message) {
 START_TEST(test_errors) {
         assert_error("port = 5173\nport = 0\n", 2, "invalid port '0': expected a number from 1 to 65535");
         assert_error("port = 5173 x\n", 1, "invalid port 'x': expected a number from 1 to 65535");
-        assert_error("\n\nprot = 1\n", 3, "unknown setting 'prot': expected port, scheme, rescan or ignore-interface");
+        assert_error("\n\nprot = 1\n", 3, "unknown setting 'prot': expected port, scheme, rescan, settle or ignore-interface");
         assert_error("port\n", 1, "expected 'key = value'");
         assert_error("scheme =\n", 1, "'scheme' needs a value");
         assert_error("scheme = ftp\n", 1, "invalid scheme 'ftp': expected http or https");
@@ -80,6 +84,10 @@ START_TEST(test_errors) {
         assert_error("rescan = -1\n", 1, "invalid rescan '-1': expected seconds from 1 to 3600");
         assert_error("rescan = 99999999999999999999999\n", 1, "invalid value for 'rescan'");
         assert_error("scheme = http\x01\n", 1, "control character in the line");
+        assert_error("settle = -1\n", 1, "invalid settle '-1': expected seconds from 0 to 60, such as 0.5");
+        assert_error("settle = 60.5\n", 1, "invalid settle '60.5': expected seconds from 0 to 60, such as 0.5");
+        assert_error("settle = 0,5\n", 1, "invalid settle '0,5': expected seconds from 0 to 60, such as 0.5");
+        assert_error("settle = 1e3\n", 1, "invalid settle '1e3': expected seconds from 0 to 60, such as 0.5");
 }
 END_TEST
 
@@ -186,6 +194,14 @@ START_TEST(test_paths_and_merge) {
         c.rescan_sec = 0;
         o.rescan_sec = 0;
         ck_assert_uint_eq(config_rescan_sec(&o, &c), OPTIONS_RESCAN_DEFAULT);
+        /* settle: 0 is a value (never hold), not "unset" */
+        ck_assert_uint_eq(config_settle_usec(&o, &c), OPTIONS_SETTLE_DEFAULT_USEC);
+        c.has_settle = true;
+        c.settle_usec = 0;
+        ck_assert_uint_eq(config_settle_usec(&o, &c), 0);
+        o.has_settle = true;
+        o.settle_usec = 2000000;
+        ck_assert_uint_eq(config_settle_usec(&o, &c), 2000000);
 }
 END_TEST
 

@@ -45,9 +45,9 @@ START_TEST(test_server_json) {
                            IFA_F_SECONDARY, true, REACH_REASON_NONE);
         urls[1] = make_url("http://127.0.0.1:5173/", AF_INET, "127.0.0.1", 1, "lo", LINK_KIND_LOOPBACK,
                            IFA_F_PERMANENT, false, REACH_REASON_LOOPBACK);
-        ck_assert_int_eq(format_server_json(&b, &srv, "snapshot"), 0);
+        ck_assert_int_eq(format_server_json(&b, &srv), 0);
         ck_assert_str_eq(b.data,
-                "{\"event\":\"snapshot\",\"port\":5173,\"watched\":true,\"listening\":true,\"default\":false,"
+                "{\"port\":5173,\"watched\":true,\"listening\":true,\"default\":false,"
                 "\"binds\":[\"0.0.0.0\"],"
                 "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\"},"
                 "\"share_url\":\"http://192.168.1.23:5173/\","
@@ -75,7 +75,7 @@ START_TEST(test_server_problem_json) {
         parse(AF_INET6, "2001:db8::9", &binds[0].address);
         urls[0] = make_url("http://[2001:db8::9]:8000/", AF_INET6, "2001:db8::9", 0, "", LINK_KIND_OTHER,
                            0, false, REACH_REASON_ADDRESS_GONE);
-        ck_assert_int_eq(format_server_json(&b, &srv, NULL), 0);
+        ck_assert_int_eq(format_server_json(&b, &srv), 0);
         ck_assert_str_eq(b.data,
                 "{\"port\":8000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[\"2001:db8::9\"],"
                 "\"v6only\":true,\"process\":null,\"share_url\":null,"
@@ -88,6 +88,37 @@ START_TEST(test_server_problem_json) {
         ck_assert_int_eq(format_problem_sentence(&b, &srv), 0);
         ck_assert_str_eq(b.data, "port 8000 is bound to 2001:db8::9, which this machine no longer has");
         strbuf_done(&b);
+}
+END_TEST
+
+static void assert_prefix(const char *s, const char *prefix) {
+        ck_assert_msg(strncmp(s, prefix, strlen(prefix)) == 0, "%s does not start with %s", s, prefix);
+}
+
+START_TEST(test_watch_json) {
+        ReachUrl urls[1];
+        ReachServer now = { .port = 5173, .listening = true, .urls = urls, .n_urls = 1 };
+        ReachServer was = { .port = 5173, .listening = true, .problem = REACH_PROBLEM_NO_NETWORK };
+        StrBuf b = STRBUF_INIT, body = STRBUF_INIT;
+
+        urls[0] = make_url("http://10.1.2.3:5173/", AF_INET, "10.1.2.3", 3, "wlan0", LINK_KIND_WIFI,
+                           0, true, REACH_REASON_NONE);
+        ck_assert_int_eq(format_server_json(&body, &now), 0);
+        ck_assert_int_eq(format_watch_json(&b, &now, "changed", &was), 0);
+        assert_prefix(b.data, "{\"event\":\"changed\",\"previous_share_url\":null,"
+                      "\"previous_problem\":\"no-network\",\"port\":5173,");
+        /* the rest is the server object */
+        ck_assert_str_eq(strstr(b.data, "\"port\""), body.data + 1);
+        strbuf_reset(&b);
+        ck_assert_int_eq(format_watch_json(&b, &was, "changed", &now), 0);
+        assert_prefix(b.data, "{\"event\":\"changed\",\"previous_share_url\":\"http://10.1.2.3:5173/\","
+                      "\"previous_problem\":null,\"port\":5173,");
+        strbuf_reset(&b);
+        ck_assert_int_eq(format_watch_json(&b, &now, "added", NULL), 0);
+        assert_prefix(b.data, "{\"event\":\"added\",\"previous_share_url\":null,\"previous_problem\":null,"
+                      "\"port\":5173,");
+        strbuf_done(&b);
+        strbuf_done(&body);
 }
 END_TEST
 
@@ -234,6 +265,7 @@ static Suite *format_suite(void) {
 
         tcase_add_test(tc, test_server_json);
         tcase_add_test(tc, test_server_problem_json);
+        tcase_add_test(tc, test_watch_json);
         tcase_add_test(tc, test_view_json);
         tcase_add_test(tc, test_problem_sentences);
         tcase_add_test(tc, test_interface_text);

@@ -19,6 +19,7 @@ START_TEST(test_defaults) {
         ck_assert_int_eq(parse(&o, &e, 1, argv), 0);
         ck_assert_uint_eq(o.n_ports, 0);
         ck_assert_uint_eq(o.rescan_sec, 0);
+        ck_assert(!o.has_settle);
         ck_assert_ptr_null(o.config_path);
         ck_assert(!o.once);
         ck_assert_ptr_null(o.socket_path);
@@ -29,11 +30,13 @@ END_TEST
 
 START_TEST(test_all_options) {
         const char *argv[] = { "reachd", "--once", "-p", "5173", "--port=3000", "-p5173", "--socket", "/tmp/x.sock",
-                               "--rescan", "10", "--scheme", "https", "-c", "/etc/r.conf", NULL };
+                               "--rescan", "10", "--scheme", "https", "-c", "/etc/r.conf", "--settle", "0", NULL };
         Options o;
         char *e;
 
-        ck_assert_int_eq(parse(&o, &e, 14, argv), 0);
+        ck_assert_int_eq(parse(&o, &e, 16, argv), 0);
+        ck_assert(o.has_settle);
+        ck_assert_uint_eq(o.settle_usec, 0);
         ck_assert_str_eq(o.config_path, "/etc/r.conf");
         ck_assert(o.once);
         ck_assert_uint_eq(o.n_ports, 2);
@@ -68,6 +71,7 @@ START_TEST(test_errors) {
         const char *a7[] = { "reachd", "extra", NULL };
         const char *a8[] = { "reachd", "--scheme", "ftp", NULL };
         const char *a9[] = { "reachd", "-p", "-5", NULL };
+        const char *a10[] = { "reachd", "--settle", "0.", NULL };
 
         assert_usage_error(3, a1, "invalid port '0': expected a number from 1 to 65535");
         assert_usage_error(3, a2, "invalid port '65536': expected a number from 1 to 65535");
@@ -78,6 +82,7 @@ START_TEST(test_errors) {
         assert_usage_error(2, a7, "unexpected argument 'extra'");
         assert_usage_error(3, a8, "invalid --scheme 'ftp': expected http or https");
         assert_usage_error(3, a9, "invalid port '-5': expected a number from 1 to 65535");
+        assert_usage_error(3, a10, "invalid --settle '0.': expected seconds from 0 to 60, such as 0.5");
 }
 END_TEST
 
@@ -105,6 +110,29 @@ START_TEST(test_parse_port) {
 }
 END_TEST
 
+START_TEST(test_parse_seconds) {
+        static const struct {
+                const char *text;
+                int r;
+                uint64_t usec;
+        } cases[] = {
+                { "0", 0, 0 }, { "2", 0, 2000000 }, { "0.5", 0, 500000 }, { ".25", 0, 250000 },
+                { "1.000001", 0, 1000001 }, { "60", 0, 60000000 }, { "60.0", 0, 60000000 },
+                { "60.000001", -ERANGE, 0 }, { "61", -ERANGE, 0 }, { "99999999999999999999", -ERANGE, 0 },
+                { "1.0000001", -EINVAL, 0 }, { "1.", -EINVAL, 0 }, { ".", -EINVAL, 0 }, { "", -EINVAL, 0 },
+                { "-1", -EINVAL, 0 }, { "+1", -EINVAL, 0 }, { " 1", -EINVAL, 0 }, { "1 ", -EINVAL, 0 },
+                { "1e3", -EINVAL, 0 }, { "0x10", -EINVAL, 0 }, { "1.5s", -EINVAL, 0 }, { "1..5", -EINVAL, 0 },
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                uint64_t usec = 77;
+
+                ck_assert_msg(options_parse_seconds(cases[i].text, 60, &usec) == cases[i].r, "%s", cases[i].text);
+                ck_assert_uint_eq(usec, cases[i].r < 0 ? 77 : cases[i].usec);
+        }
+}
+END_TEST
+
 static Suite *options_suite(void) {
         Suite *s = suite_create("options");
         TCase *tc = tcase_create("parse");
@@ -114,6 +142,7 @@ static Suite *options_suite(void) {
         tcase_add_test(tc, test_errors);
         tcase_add_test(tc, test_too_many_ports);
         tcase_add_test(tc, test_parse_port);
+        tcase_add_test(tc, test_parse_seconds);
         suite_add_tcase(s, tc);
         return s;
 }

@@ -324,28 +324,32 @@ START_TEST(test_json) {
 END_TEST
 
 START_TEST(test_watch) {
+        static const char first[] =
+                "{\"event\":\"snapshot\",\"previous_share_url\":\"http://192.168.1.23:5173/\",\"previous_problem\":null,"
+                "\"port\":5173,\"watched\":false,\"listening\":true,\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,"
+                "\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node /usr/bin/vite\"},"
+                "\"share_url\":\"http://192.168.1.23:5173/\",";
         StrBuf expected = STRBUF_INIT;
 
         servers();
         for (size_t i = 0; i < view->n_servers; i++) {
-                ck_assert_int_eq(format_server_json(&expected, &view->servers[i], "snapshot"), 0);
+                ck_assert_int_eq(format_watch_json(&expected, &view->servers[i], "snapshot", &view->servers[i]), 0);
                 strbuf_append(&expected, "\n");
         }
         assert_render(REQUEST_WATCH, -1, expected.data);
-        ck_assert_int_eq(strncmp(out.data, "{\"event\":\"snapshot\",\"port\":5173,\"watched\":false,\"listening\":true,"
-                                 "\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
-                                 "\"cmdline\":\"node /usr/bin/vite\"},\"share_url\":\"http://192.168.1.23:5173/\",",
-                                 strlen("{\"event\":\"snapshot\",\"port\":5173,\"watched\":false,\"listening\":true,"
-                                        "\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
-                                        "\"cmdline\":\"node /usr/bin/vite\"},\"share_url\":\"http://192.168.1.23:5173/\",")), 0);
-        ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"port\":8000,"));
-        ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"port\":9000,"));
+        /* a snapshot changes nothing: the previous values are the current ones */
+        ck_assert_int_eq(strncmp(out.data, first, strlen(first)), 0);
+        ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"previous_share_url\":"));
+        ck_assert_ptr_nonnull(strstr(out.data, ",\"port\":8000,"));
+        ck_assert_ptr_nonnull(strstr(out.data, ",\"port\":9000,"));
 
         strbuf_reset(&expected);
-        ck_assert_int_eq(format_server_json(&expected, reach_view_find(view, 8000), "snapshot"), 0);
+        ck_assert_int_eq(format_watch_json(&expected, reach_view_find(view, 8000), "snapshot",
+                                           reach_view_find(view, 8000)), 0);
         strbuf_append(&expected, "\n");
         assert_render(REQUEST_WATCH, 8000, expected.data);
-        ck_assert_int_eq(strncmp(out.data, "{\"event\":\"snapshot\",\"port\":8000,", 32), 0);
+        ck_assert_ptr_nonnull(strstr(out.data, "{\"event\":\"snapshot\","));
+        ck_assert_ptr_nonnull(strstr(out.data, ",\"port\":8000,"));
         assert_render(REQUEST_WATCH, 7777, "");
         strbuf_done(&expected);
 }
@@ -363,16 +367,16 @@ START_TEST(test_changes) {
 
         ck_assert_int_eq(response_render_changes(&out, &all, changes, 3), 0);
         ck_assert_str_eq(out.data,
-                "{\"event\":\"added\",\"port\":5173,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "{\"event\":\"added\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":5173,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
                 "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n"
-                "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "{\"event\":\"removed\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
                 "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n"
-                "{\"event\":\"changed\",\"port\":9000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "{\"event\":\"changed\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":9000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
                 "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n");
         strbuf_reset(&out);
         ck_assert_int_eq(response_render_changes(&out, &one, changes, 3), 0);
         ck_assert_str_eq(out.data,
-                "{\"event\":\"removed\",\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "{\"event\":\"removed\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
                 "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n");
         strbuf_reset(&out);
         ck_assert_int_eq(response_render_changes(&out, &none, changes, 3), 0);
@@ -401,7 +405,8 @@ START_TEST(test_changes_computed) {
         ck_assert_int_eq(change_compute(old, view, &changes, &n), 0);
         ck_assert_uint_eq(n, 1);
         ck_assert_int_eq(response_render_changes(&out, &req, changes, n), 0);
-        ck_assert_int_eq(strncmp(out.data, "{\"event\":\"changed\",\"port\":5173,", 31), 0);
+        ck_assert_ptr_eq(strstr(out.data, "{\"event\":\"changed\",\"previous_share_url\":\"http://192.168.1.23:5173/\","
+                                "\"previous_problem\":null,\"port\":5173,"), out.data);
         ck_assert_ptr_nonnull(strstr(out.data, ",\"share_url\":\"http://10.1.2.3:5173/\","));
         ck_assert_ptr_eq(strchr(out.data, '\n'), out.data + out.len - 1);
         strbuf_reset(&out);

@@ -7,9 +7,11 @@
 #include "mirror.h"
 #include "watchline.h"
 
-/* A line as the daemon writes it (format_server_json), with a share_url inside urls too */
+/* A line as the daemon writes it (format_watch_json), with a share_url inside urls too, and
+ * previous values that must not be taken for the current ones */
 #define SNAPSHOT_LINE                                                                           \
-        "{\"event\":\"snapshot\",\"port\":5173,\"watched\":true,\"listening\":true,"             \
+        "{\"event\":\"snapshot\",\"previous_share_url\":\"http://10.9.9.9:5173/\","              \
+        "\"previous_problem\":\"no-network\",\"port\":5173,\"watched\":true,\"listening\":true,"             \
         "\"binds\":[\"0.0.0.0\"],\"v6only\":false,"                                              \
         "\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node vite\"},"                \
         "\"share_url\":\"http://192.168.1.23:5173/\",\"problem\":null,\"hint\":null,"            \
