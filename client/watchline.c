@@ -260,7 +260,6 @@ enum {
         FIELD_HINT,
         FIELD_PORT,
         FIELD_DEFAULT,
-        FIELD_REASON,
         _FIELD_MAX,
 };
 
@@ -326,7 +325,6 @@ static int field_from_key(const char *key) {
                 [FIELD_HINT] = "hint",
                 [FIELD_PORT] = "port",
                 [FIELD_DEFAULT] = "default",
-                [FIELD_REASON] = "reason",
         };
 
         for (int i = 0; i < _FIELD_MAX; i++)
@@ -376,9 +374,6 @@ static int parse_member(Cursor *c, WatchLine *w, bool seen[static _FIELD_MAX]) {
         case FIELD_DEFAULT:
                 r = parse_bool_field(c, &w->is_default);
                 break;
-        case FIELD_REASON:
-                r = parse_string_field(c, &w->reason);
-                break;
         }
 cleanup:
         strbuf_done(&key);
@@ -425,6 +420,5 @@ void watchline_done(WatchLine *w) {
         free(w->share_url);
         free(w->problem);
         free(w->hint);
-        free(w->reason);
         *w = (WatchLine) { 0 };
 }

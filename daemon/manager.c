@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 #include <systemd/sd-id128.h>
 #include <sys/resource.h>
@@ -18,6 +18,7 @@
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
+#include "notify.h"
 #include "nl80211.h"
 #include "hint.h"
 #include "procinfo.h"
@@ -39,6 +40,12 @@
 #define RESYNC_RETRY_MIN_USEC (USEC_PER_SEC / 2)
 #define RESYNC_RETRY_MAX_USEC (30 * USEC_PER_SEC)
 #define RTNL_SYNC_TIMEOUT_MS 10000
+/* While a client waits for a server that does not listen yet (DESIGN.md §7), the listeners are
+ * read every 100 ms, a tenth of that late at most so the wake-ups can be merged; for the first ten
+ * minutes of a watch only, since a status bar watching all day is no one waiting */
+#define WAIT_RESCAN_USEC (100 * 1000ULL)
+#define WAIT_RESCAN_ACCURACY_USEC (10 * 1000ULL)
+#define WAIT_MAX_USEC (10 * 60 * USEC_PER_SEC)
 
 /* Listener owners, by socket inode; negative answers are kept too, so /proc is walked only
  * when a new listening socket shows up */
@@ -59,6 +66,7 @@ struct Manager {
         sd_event *event;
         sd_event_source *rtnl_source;
         sd_event_source *rescan_source;
+        sd_event_source *wait_source;         /* the fast re-scans while a client waits */
         sd_event_source *resync_source;
         sd_event_source *publish_source;
         sd_event_source *nl80211_source;
@@ -69,6 +77,7 @@ struct Manager {
         Nl80211Conn *nl80211;                 /* NULL without nl80211: no Wi-Fi names then */
         SockDiag *diag;
         Server *server;
+        Notifier *notifier;                   /* NULL when not started by systemd */
 
         Listener *listeners;
         size_t n_listeners;
@@ -83,6 +92,7 @@ struct Manager {
         uint64_t last_resync_usec;
         uint64_t overflows;                   /* since the last resync line */
         uint64_t resyncs;
+        uint64_t listener_scans;              /* reads of the listening sockets, for `hello` */
         bool resync_pending;
         int resync_error;                     /* of the last failed re-read, 0 once one worked */
         uint64_t resync_backoff_usec;         /* the delay before the last retry */
@@ -115,8 +125,10 @@ Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
         m->server = server_free(m->server);
+        notifier_free(m->notifier);
         sd_event_source_disable_unref(m->rtnl_source);
         sd_event_source_disable_unref(m->rescan_source);
+        sd_event_source_disable_unref(m->wait_source);
         sd_event_source_disable_unref(m->resync_source);
         sd_event_source_disable_unref(m->publish_source);
         sd_event_source_disable_unref(m->nl80211_source);
@@ -331,8 +343,13 @@ static void manager_update_status(Manager *m) {
                 strbuf_done(&b);
                 return;
         }
-        if (!m->status || strcmp(m->status, text) != 0)
-                (void) sd_notifyf(false, "STATUS=%s", text);
+        if (!m->status || strcmp(m->status, text) != 0) {
+                char *line = NULL;
+
+                if (asprintf(&line, "STATUS=%s", text) >= 0)
+                        (void) notifier_send(m->notifier, line);
+                free(line);
+        }
         free(m->status);
         m->status = text;
 }
@@ -378,12 +395,38 @@ static void manager_arm_settle(Manager *m) {
         (void) sd_event_source_set_enabled(m->settle_source, m->settle.holding ? SD_EVENT_ONESHOT : SD_EVENT_OFF);
 }
 
-/* A watcher that stops reading is the client's problem, but worth a line: it explains an ended
- * status bar */
-static void manager_report_drops(int n) {
-        if (n > 0)
-                log_info("dropped %d watch client%s that did not read (more than %d KiB unread)", n,
-                         n == 1 ? "" : "s", SERVER_WATCH_QUEUE_MAX / 1024);
+/* A watcher waits while nothing listens on what it watches: its port, or without a port any
+ * server (there is no default server) */
+static bool manager_waits_for(uint16_t port, void *userdata) {
+        const Manager *m = userdata;
+        const ReachServer *srv;
+
+        if (!m->view)
+                return true;
+        if (port == 0)
+                return !reach_view_default_server(m->view);
+        srv = reach_view_find(m->view, port);
+        return !srv || !srv->listening;
+}
+
+static bool manager_someone_waits(Manager *m) {
+        uint64_t now = 0;
+
+        if (!m->server)
+                return false;
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        return server_any_watcher(m->server, now > WAIT_MAX_USEC ? now - WAIT_MAX_USEC : 0, manager_waits_for, m);
+}
+
+/* The fast re-scans start; once running, each decides whether there is a next */
+static void manager_start_wait(Manager *m) {
+        int enabled = SD_EVENT_OFF;
+
+        (void) sd_event_source_get_enabled(m->wait_source, &enabled);
+        if (enabled != SD_EVENT_OFF)
+                return;
+        (void) sd_event_source_set_time_relative(m->wait_source, WAIT_RESCAN_USEC);
+        (void) sd_event_source_set_enabled(m->wait_source, SD_EVENT_ONESHOT);
 }
 
 /* Everything a publication replaces, and the lines it tells watchers and the journal; takes
@@ -392,7 +435,7 @@ static void manager_publish(Manager *m, ReachView *view, char *interfaces, char 
                             const Change *changes, size_t n_changes) {
         m->generation++;
         if (m->server)
-                manager_report_drops(server_publish(m->server, changes, n_changes, m->generation, m->boot_id));
+                (void) server_publish(m->server, changes, n_changes);
         manager_log_network(m, summary);
         for (size_t i = 0; i < n_changes; i++)
                 manager_log_change(m, &changes[i]);
@@ -403,6 +446,9 @@ static void manager_publish(Manager *m, ReachView *view, char *interfaces, char 
         m->interfaces = interfaces;
         free(m->network_summary);
         m->network_summary = summary;
+        /* a server a client watches may have stopped: it waits for the next one now */
+        if (manager_someone_waits(m))
+                manager_start_wait(m);
 }
 
 /* The interfaces array of the JSON document, and the network as the journal names it: the
@@ -534,8 +580,10 @@ static int manager_scan_listeners(Manager *m, Listener **ret, size_t *ret_n) {
         return 0;
 }
 
-/* Re-scans the listeners and recomputes the view; publishes what changed */
-static int manager_refresh(Manager *m) {
+/* Recomputes the view and publishes what changed. rescan: read the listening sockets first (a
+ * query, a re-scan tick); else the view follows the network with the listeners it has, since no
+ * netlink event tells of a listener. */
+static int manager_refresh(Manager *m, bool rescan) {
         _cleanup_free_ ProcInfo *procs = NULL;
         ReachConfig config = manager_reach_config(m);
         Listener *listeners = NULL;
@@ -546,19 +594,26 @@ static int manager_refresh(Manager *m) {
         /* mid-resync the state lacks what the dump has not reached yet: wait for it */
         if (!rtnl_conn_resync_done(m->rtnl))
                 return 0;
-        r = manager_scan_listeners(m, &listeners, &n_listeners);
-        if (r < 0)
-                return r;
+        if (rescan) {
+                m->listener_scans++;
+                r = manager_scan_listeners(m, &listeners, &n_listeners);
+                if (r < 0)
+                        return r;
+        } else if (m->listeners_error < 0)
+                /* no view to trust until a scan works again */
+                return 0;
         /* the view is a function of the state, the listeners and the configuration: when none
          * changed, neither did the view (the common case of a query or a re-scan) */
         if (m->view && !m->view_stale && m->procs_error == 0 &&
-            listeners_equal(m->listeners, m->n_listeners, listeners, n_listeners)) {
+            (!rescan || listeners_equal(m->listeners, m->n_listeners, listeners, n_listeners))) {
                 free(listeners);
                 return manager_offer_held(m);
         }
-        free(m->listeners);
-        m->listeners = listeners;
-        m->n_listeners = n_listeners;
+        if (rescan) {
+                free(m->listeners);
+                m->listeners = listeners;
+                m->n_listeners = n_listeners;
+        }
         r = manager_update_procs(m, &config, &procs);
         if (r < 0) {
                 /* e.g. out of fds for /proc: the view must not freeze for want of process names;
@@ -586,7 +641,7 @@ static int manager_refresh(Manager *m) {
 }
 
 static int on_settle(sd_event_source *s, uint64_t usec, void *userdata) {
-        (void) manager_refresh(userdata);
+        (void) manager_refresh(userdata, false);
         return 0;
 }
 
@@ -594,7 +649,16 @@ static int on_publish(sd_event_source *s, void *userdata) {
         Manager *m = userdata;
 
         (void) sd_event_source_set_enabled(s, SD_EVENT_OFF);
-        (void) manager_refresh(m);
+        (void) manager_refresh(m, false);
+        return 0;
+}
+
+static int on_wait_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) manager_refresh(m, true);
+        if (manager_someone_waits(m))
+                manager_start_wait(m);
         return 0;
 }
 
@@ -825,18 +889,21 @@ static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
 
         manager_check_socket(m);
         manager_report_accept_failures(m);
-        (void) manager_refresh(m);
+        (void) manager_refresh(m, true);
         (void) sd_event_source_set_time_relative(s, manager_rescan_usec(m));
         (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
         return 0;
 }
 
-static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
+static int on_snapshot(void *userdata, const Request *req, bool refresh, Snapshot *ret) {
         Manager *m = userdata;
 
         if (refresh)
-                (void) manager_refresh(m);
+                (void) manager_refresh(m, true);
         manager_read_hostname(m);
+        /* not a watcher yet (it gets this snapshot first): asked directly */
+        if (req->command == REQUEST_WATCH && manager_waits_for(req->has_port ? req->port : 0, m))
+                manager_start_wait(m);
         *ret = (Snapshot) {
                 .state = m->state,
                 .interfaces = m->interfaces,
@@ -845,6 +912,7 @@ static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
                 .boot_id = m->boot_id,
                 .hostname = m->hostname,
                 .listeners_error = m->listeners_error,
+                .listener_scans = m->listener_scans,
         };
         return 0;
 }
@@ -852,14 +920,14 @@ static int on_snapshot(void *userdata, bool refresh, Snapshot *ret) {
 static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
 
-        (void) sd_notify(false, "STOPPING=1");
+        (void) notifier_send(m->notifier, "STOPPING=1");
         return sd_event_exit(m->event, 0);
 }
 
 static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         Manager *m = userdata;
 
-        (void) sd_notify(false, "RELOADING=1");
+        (void) notifier_send(m->notifier, "RELOADING=1");
         manager_check_socket(m);
         if (manager_load_config(m, false) >= 0) {
                 log_info("reloaded %s", m->config_path ?: "the configuration");
@@ -867,9 +935,9 @@ static int on_hangup(sd_event_source *s, const struct signalfd_siginfo *si, void
                 /* the user's own change: not held */
                 settle_flush(&m->settle);
                 (void) sd_event_source_set_time_relative(m->rescan_source, manager_rescan_usec(m));
-                (void) manager_refresh(m);
+                (void) manager_refresh(m, true);
         }
-        (void) sd_notify(false, "READY=1");
+        (void) notifier_send(m->notifier, "READY=1");
         return 0;
 }
 
@@ -942,6 +1010,9 @@ int manager_start(Manager *m) {
         r = manager_load_config(m, true);
         if (r < 0)
                 return r;
+        r = notifier_new(&m->notifier);
+        if (r < 0)
+                log_errno(LOG_WARNING, r, "cannot tell systemd our status through $NOTIFY_SOCKET");
         r = rtnl_conn_new(&m->rtnl);
         if (r < 0)
                 return log_errno(LOG_ERR, r, "cannot open the rtnetlink socket");
@@ -975,6 +1046,11 @@ int manager_start(Manager *m) {
                                        manager_rescan_usec(m), 100 * 1000, on_rescan, m);
         if (r < 0)
                 return r;
+        r = sd_event_add_time_relative(m->event, &m->wait_source, CLOCK_MONOTONIC, WAIT_RESCAN_USEC,
+                                       WAIT_RESCAN_ACCURACY_USEC, on_wait_rescan, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_enabled(m->wait_source, SD_EVENT_OFF);
 
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
@@ -995,8 +1071,8 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         m->view_stale = true;
-        (void) manager_refresh(m);
-        (void) sd_notify(false, "READY=1");
+        (void) manager_refresh(m, true);
+        (void) notifier_send(m->notifier, "READY=1");
         return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <systemd/sd-event.h>
 
 #include "change.h"
+#include "request.h"
 #include "response.h"
 
 #define SERVER_MAX_CLIENTS 64
@@ -20,9 +21,9 @@
 
 typedef struct Server Server;
 
-/* Fills *ret with the current view. refresh: re-scan listeners first, so an answer is never
- * staler than the request (false for watch snapshots of an already current view). */
-typedef int (*server_snapshot_fn)(void *userdata, bool refresh, Snapshot *ret);
+/* Fills *ret with the current view, for the request req. refresh: re-scan listeners first, so an
+ * answer (a watch's snapshot too) is never staler than the request (false for ping and hello). */
+typedef int (*server_snapshot_fn)(void *userdata, const Request *req, bool refresh, Snapshot *ret);
 
 /* Opens the listening socket: the one passed by socket activation when there is one (sd_listen_fds),
  * else a new one bound at path (a stale socket file there is replaced; mode 0600).
@@ -59,12 +60,14 @@ int server_accept_error(const Server *s);
  * (default SERVER_REQUEST_TIMEOUT_USEC; tests shorten it). */
 void server_set_request_timeout(Server *s, uint64_t usec);
 
-/* Sends the changes, those of the view of generation, to the watch clients (each gets only its
- * port's when it asked for one); a client that still has more than SERVER_WATCH_QUEUE_MAX bytes
- * of earlier changes unread is dropped (one big change alone does not count), with a last line
- * {"event":"dropped","reason":"too-slow"} (and "stopping" when the server is freed). A watch lasts until the peer closes; a
+/* Sends the changes to the watch clients (each gets only its port's when it asked for one);
+ * a client that still has more than SERVER_WATCH_QUEUE_MAX bytes of earlier changes unread is
+ * dropped (one big change alone does not count). A watch lasts until the peer closes; a
  * half-close (shutdown(SHUT_WR)) after the request keeps it. */
-int server_publish(Server *s, const Change *changes, size_t n_changes, uint64_t generation, const char *boot_id);
-/* (server_publish returns how many watchers it dropped) */
+int server_publish(Server *s, const Change *changes, size_t n_changes);
 size_t server_n_clients(const Server *s);
 size_t server_n_watchers(const Server *s);
+/* port: what the watcher asked for, 0 for none (the default server) */
+typedef bool (*server_watcher_fn)(uint16_t port, void *userdata);
+/* True when fn is true for a client watching since since_usec (CLOCK_MONOTONIC) or later */
+bool server_any_watcher(const Server *s, uint64_t since_usec, server_watcher_fn fn, void *userdata);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,8 @@ static int strbuf_reserve(StrBuf *b, size_t extra) {
         need = b->len + extra + 1;
         if (need <= b->allocated)
                 return 0;
-        n = b->allocated ? b->allocated : 64;
+        /* a watch line or an answer is some hundred bytes: fewer reallocations */
+        n = b->allocated ? b->allocated : 256;
         while (n < need)
                 n *= 2;
         p = realloc(b->data, n);
@@ -68,10 +70,88 @@ int strbuf_append_printable(StrBuf *b, const char *s) {
         return 0;
 }
 
+static int append_unsigned(StrBuf *b, unsigned long long v) {
+        char digits[24];
+        size_t i = sizeof(digits);
+
+        do
+                digits[--i] = (char) ('0' + v % 10);
+        while ((v /= 10) > 0);
+        return strbuf_append_len(b, digits + i, sizeof(digits) - i);
+}
+
+static int append_signed(StrBuf *b, long long v) {
+        if (v >= 0)
+                return append_unsigned(b, (unsigned long long) v);
+        strbuf_append_len(b, "-", 1);
+        return append_unsigned(b, 0ULL - (unsigned long long) v);
+}
+
+/* The conversions our formats use (%s %d %u %ld %lu %lld %llu %zu %%), without stdio: vsnprintf()
+ * was a third of the work of rendering a watch line. false at anything else (a flag, a width, a
+ * precision, another conversion), for vsnprintf() to do it all. */
+static bool append_simple(StrBuf *b, const char *fmt, va_list ap) {
+        for (const char *p = fmt;;) {
+                const char *pct = strchr(p, '%');
+                size_t skip = 2;
+
+                if (!pct) {
+                        strbuf_append(b, p);
+                        return true;
+                }
+                strbuf_append_len(b, p, (size_t) (pct - p));
+                p = pct + 1;
+                if (p[0] == 's') {
+                        const char *s = va_arg(ap, const char *);
+
+                        strbuf_append(b, s ? s : "(null)");
+                        skip = 1;
+                } else if (p[0] == 'd') {
+                        append_signed(b, va_arg(ap, int));
+                        skip = 1;
+                } else if (p[0] == 'u') {
+                        append_unsigned(b, va_arg(ap, unsigned));
+                        skip = 1;
+                } else if (p[0] == '%') {
+                        strbuf_append_len(b, "%", 1);
+                        skip = 1;
+                } else if (p[0] == 'z' && p[1] == 'u')
+                        append_unsigned(b, va_arg(ap, size_t));
+                else if (p[0] == 'l' && p[1] == 'd')
+                        append_signed(b, va_arg(ap, long));
+                else if (p[0] == 'l' && p[1] == 'u')
+                        append_unsigned(b, va_arg(ap, unsigned long));
+                else if (p[0] == 'l' && p[1] == 'l' && p[2] == 'd') {
+                        append_signed(b, va_arg(ap, long long));
+                        skip = 3;
+                } else if (p[0] == 'l' && p[1] == 'l' && p[2] == 'u') {
+                        append_unsigned(b, va_arg(ap, unsigned long long));
+                        skip = 3;
+                } else
+                        return false;
+                p += skip;
+        }
+}
+
 int strbuf_appendf(StrBuf *b, const char *fmt, ...) {
+        size_t start = b->len;
         va_list ap;
+        bool done;
         int n, r;
 
+        if (b->error < 0)
+                return b->error;
+        va_start(ap, fmt);
+        done = append_simple(b, fmt, ap);
+        va_end(ap);
+        if (done && b->error == 0)
+                return 0;
+        /* all or nothing; what came before a conversion it does not know is done again */
+        b->len = start;
+        if (b->data)
+                b->data[start] = 0;
+        if (b->error < 0)
+                return b->error;
         va_start(ap, fmt);
         n = vsnprintf(NULL, 0, fmt, ap);
         va_end(ap);
@@ -124,7 +204,14 @@ int strbuf_append_json_string(StrBuf *b, const char *s) {
         strbuf_append(b, "\"");
         for (run = p; *p;) {
                 const char *esc = NULL;
-                size_t n = utf8_valid_length(p);
+                size_t n;
+
+                /* most of what we write is plain ASCII: no escape, no UTF-8 to check */
+                while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+                        p++;
+                if (!*p)
+                        break;
+                n = utf8_valid_length(p);
 
                 switch (*p) {
                 case '"': esc = "\\\""; break;

@@ -105,8 +105,7 @@ int bench_spawn(const BenchSpawn *s, pid_t *ret_pid) {
         return 0;
 }
 
-int bench_wait(pid_t pid, int timeout_ms, int *ret_status, long *ret_maxrss_kib) {
-        struct rusage ru = {};
+static int wait_rusage(pid_t pid, int timeout_ms, int *ret_status, struct rusage *ret_ru) {
         int status = 0, fd;
         pid_t r;
 
@@ -120,14 +119,39 @@ int bench_wait(pid_t pid, int timeout_ms, int *ret_status, long *ret_maxrss_kib)
                         return -ETIMEDOUT;
         }
         do
-                r = wait4(pid, &status, 0, &ru);
+                r = wait4(pid, &status, 0, ret_ru);
         while (r < 0 && errno == EINTR);
         if (r < 0)
                 return -errno;
         if (ret_status)
                 *ret_status = status;
+        return 0;
+}
+
+int bench_wait(pid_t pid, int timeout_ms, int *ret_status, long *ret_maxrss_kib) {
+        struct rusage ru = {};
+        int r;
+
+        r = wait_rusage(pid, timeout_ms, ret_status, &ru);
+        if (r < 0)
+                return r;
         if (ret_maxrss_kib)
                 *ret_maxrss_kib = ru.ru_maxrss;
+        return 0;
+}
+
+static uint64_t timeval_ns(const struct timeval *tv) {
+        return (uint64_t) tv->tv_sec * NSEC_PER_SEC + (uint64_t) tv->tv_usec * NSEC_PER_USEC;
+}
+
+int bench_wait_cpu(pid_t pid, int timeout_ms, int *ret_status, uint64_t *ret_cpu_ns) {
+        struct rusage ru = {};
+        int r;
+
+        r = wait_rusage(pid, timeout_ms, ret_status, &ru);
+        if (r < 0)
+                return r;
+        *ret_cpu_ns = timeval_ns(&ru.ru_utime) + timeval_ns(&ru.ru_stime);
         return 0;
 }
 

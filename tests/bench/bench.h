@@ -34,6 +34,8 @@ typedef struct BenchSpawn {
 int bench_spawn(const BenchSpawn *s, pid_t *ret_pid);
 /* Waits up to timeout_ms; *ret_status as from waitpid, *ret_maxrss_kib from wait4 (either may be NULL) */
 int bench_wait(pid_t pid, int timeout_ms, int *ret_status, long *ret_maxrss_kib);
+/* The same, with the CPU time (user + system) of the process and of the children it waited for */
+int bench_wait_cpu(pid_t pid, int timeout_ms, int *ret_status, uint64_t *ret_cpu_ns);
 /* SIGTERM, then SIGKILL after timeout_ms; reaps it */
 int bench_stop(pid_t pid, int timeout_ms);
 /* Runs argv with stdout and stderr to /dev/null, waits; wall time in ns */

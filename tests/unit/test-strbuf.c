@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,24 @@ START_TEST(test_appendf) {
         ck_assert_int_eq(strbuf_appendf(&b, "[%5s|%-3d]", "ab", 7), 0);
         ck_assert_str_eq(b.data, "-5-x-65535[   ab|7  ]");
         ck_assert_uint_eq(b.len, strlen("-5-x-65535[   ab|7  ]"));
+        strbuf_done(&b);
+}
+END_TEST
+
+START_TEST(test_appendf_conversions) {
+        StrBuf b = STRBUF_INIT;
+
+        /* the ones done without stdio, at their limits */
+        ck_assert_int_eq(strbuf_appendf(&b, "%d %d %d %u %u|", 0, INT_MIN, INT_MAX, 0u, UINT_MAX), 0);
+        ck_assert_int_eq(strbuf_appendf(&b, "%ld %lu %lld %llu %zu|", LONG_MIN, ULONG_MAX, LLONG_MIN, ULLONG_MAX,
+                                        (size_t) 42), 0);
+        ck_assert_int_eq(strbuf_appendf(&b, "100%% %s%s|", "a", "b"), 0);
+        /* the rest by vsnprintf, the whole format again */
+        ck_assert_int_eq(strbuf_appendf(&b, "%s=%02x %c", "k", 10u, 'z'), 0);
+        ck_assert_str_eq(b.data, "0 -2147483648 2147483647 0 4294967295|"
+                                 "-9223372036854775808 18446744073709551615 -9223372036854775808 "
+                                 "18446744073709551615 42|100% ab|k=0a z");
+        ck_assert_uint_eq(b.len, strlen(b.data));
         strbuf_done(&b);
 }
 END_TEST
@@ -382,6 +401,7 @@ static Suite *strbuf_suite(void) {
         tcase_add_test(tc, test_append_growth);
         tcase_add_test(tc, test_append_large);
         tcase_add_test(tc, test_appendf);
+        tcase_add_test(tc, test_appendf_conversions);
         tcase_add_test(tc, test_appendf_empty);
         tcase_add_test(tc, test_appendf_growth);
         tcase_add_test(tc, test_reset);
