@@ -138,6 +138,8 @@ int format_server_json(StrBuf *b, const ReachServer *srv, const char *event) {
                 strbuf_append_json_string(b, srv->process.name);
                 strbuf_append(b, ",\"cmdline\":");
                 strbuf_append_json_string(b, srv->process.cmdline);
+                strbuf_append(b, ",\"via\":");
+                strbuf_append_json_string(b, srv->process.via[0] ? srv->process.via : NULL);
                 strbuf_append(b, "}");
         } else
                 strbuf_append(b, "null");

@@ -17,7 +17,9 @@
 
 #define UID 1000
 
-#define NO_SERVER "no dev server is listening (looked at TCP ports >= 1024 of this user)"
+#define NO_SERVER "no dev server is listening (looked at TCP ports >= 1024 of this user and at " \
+        "ports published from containers by a proxy; one published without a proxy process, as " \
+        "with Docker's userland-proxy off or a Kubernetes hostPort, has no socket to see, not even with --port)"
 #define HINT_8000 "restart it with `python3 -m http.server 8000 --bind 0.0.0.0` so it listens on every interface"
 
 static State *st;
@@ -334,10 +336,10 @@ START_TEST(test_watch) {
         assert_render(REQUEST_WATCH, -1, expected.data);
         ck_assert_int_eq(strncmp(out.data, "{\"event\":\"snapshot\",\"port\":5173,\"watched\":false,\"listening\":true,"
                                  "\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
-                                 "\"cmdline\":\"node /usr/bin/vite\"},\"share_url\":\"http://192.168.1.23:5173/\",",
+                                 "\"cmdline\":\"node /usr/bin/vite\",\"via\":null},\"share_url\":\"http://192.168.1.23:5173/\",",
                                  strlen("{\"event\":\"snapshot\",\"port\":5173,\"watched\":false,\"listening\":true,"
                                         "\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\","
-                                        "\"cmdline\":\"node /usr/bin/vite\"},\"share_url\":\"http://192.168.1.23:5173/\",")), 0);
+                                        "\"cmdline\":\"node /usr/bin/vite\",\"via\":null},\"share_url\":\"http://192.168.1.23:5173/\",")), 0);
         ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"port\":8000,"));
         ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"port\":9000,"));
 
