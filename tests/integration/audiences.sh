@@ -160,7 +160,8 @@ ip addr add "$BR4/24" dev br0
 netns_in "$BRN" ip link set p0 up
 netns_in "$BRN" ip addr add 192.168.7.1/24 dev p0
 netns_wait_operstate br0 UP
-netns_daemon_json
+# a new candidate alone is published after the settle time
+netns_daemon_json_until 3 'any(.interfaces[]; .name == "br0" and .carrier and (.addresses | length > 0))'
 netns_check_server_eq "$P" "json: br0's URL is for the LAN, after the default route's" \
         '[.urls[] | select(.shareable and .audience == "lan" and .family == "ipv4") | .interface]' '["wlan0","br0"]'
 netns_check_curl_ok_in "$BRN" "a machine on br0's network opens br0's URL" "$(u $BR4)"

@@ -17,24 +17,9 @@ netns_ether_peer wlan0 lan0
 sysctl -q -w net.ipv6.conf.wlan0.accept_ra=2 net.ipv6.conf.wlan0.use_tempaddr=2
 netns_peer sysctl -q -w net.ipv6.conf.all.forwarding=1
 netns_peer ip addr add 2001:db8:77::50/64 dev lan0 nodad
-cat >"$netns_tmp/radvd.conf" <<EOF
-interface lan0 {
-        AdvSendAdvert on;
-        MinRtrAdvInterval 3;
-        MaxRtrAdvInterval 4;
-        prefix 2001:db8:77::/64 { AdvOnLink on; AdvAutonomous on; };
-};
-EOF
-netns_peer radvd -n -C "$netns_tmp/radvd.conf" -p "$netns_tmp/radvd.pid" -m logfile -l "$netns_tmp/radvd.log" &
-netns_track $!
-
-# SLAAC: a stable and a temporary global address, both past DAD
-slaac_done() {
-        ip -6 -j addr show dev wlan0 scope global | jq -e '[.[].addr_info[] | select(.tentative | not)] |
-                (map(select(.temporary)) | length > 0) and (map(select(.temporary | not)) | length > 0)' >/dev/null
-}
-netns_wait_for 20 "SLAAC addresses on wlan0" slaac_done
-STABLE=$(ip -6 -j addr show dev wlan0 scope global | jq -r '[.[].addr_info[] | select(.temporary | not) | .local][0]')
+netns_radvd lan0 2001:db8:77::/64
+netns_wait_slaac wlan0
+STABLE=$NETNS_SLAAC_STABLE
 ip -4 addr show dev wlan0 | grep -q inet && netns_die "wlan0 has an IPv4 address: the network is not IPv6-only"
 
 cd "$netns_tmp/www"

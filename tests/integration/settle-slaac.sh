@@ -35,24 +35,10 @@ netns_wait_lines "$WATCH" 1
 LOG_MARK=$(wc -l <"$netns_daemon_log" | tr -d ' ')
 
 echo "## the router starts: SLAAC"
-cat >"$netns_tmp/radvd.conf" <<EOF2
-interface lan0 {
-        AdvSendAdvert on;
-        MinRtrAdvInterval 3;
-        MaxRtrAdvInterval 4;
-        prefix 2001:db8:77::/64 { AdvOnLink on; AdvAutonomous on; };
-};
-EOF2
-netns_peer radvd -n -C "$netns_tmp/radvd.conf" -p "$netns_tmp/radvd.pid" -m logfile -l "$netns_tmp/radvd.log" &
-netns_track $!
-
-slaac_done() {
-        ip -6 -j addr show dev wlan0 scope global | jq -e '[.[].addr_info[] | select(.tentative | not)] |
-                (map(select(.temporary)) | length > 0) and (map(select(.temporary | not)) | length > 0)' >/dev/null
-}
-netns_wait_for 20 "SLAAC addresses on wlan0, past DAD" slaac_done
-STABLE=$(ip -6 -j addr show dev wlan0 scope global | jq -r '[.[].addr_info[] | select(.temporary | not) | .local][0]')
-TEMP=$(ip -6 -j addr show dev wlan0 scope global | jq -r '[.[].addr_info[] | select(.temporary) | .local][0]')
+netns_radvd lan0 2001:db8:77::/64
+netns_wait_slaac wlan0
+STABLE=$NETNS_SLAAC_STABLE
+TEMP=$NETNS_SLAAC_TEMP
 URL="http://[$STABLE]:$P/"
 echo "# stable $STABLE, temporary $TEMP"
 netns_check_ctl_soon "url: the stable address" 5 0 "$URL" url "$P"

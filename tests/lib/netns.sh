@@ -262,6 +262,37 @@ netns_ether_peer() {
         netns_ether_to "$PEER" "$1" "$2"
 }
 
+# netns_radvd IFACE PREFIX: a real radvd in the peer namespace, advertising PREFIX (SLAAC) on the
+# peer's IFACE every 3 to 4 s, as a home router does.
+netns_radvd() {
+        cat >"$netns_tmp/radvd.conf" <<EOF
+interface $1 {
+        AdvSendAdvert on;
+        MinRtrAdvInterval 3;
+        MaxRtrAdvInterval 4;
+        prefix $2 { AdvOnLink on; AdvAutonomous on; };
+};
+EOF
+        netns_peer radvd -n -C "$netns_tmp/radvd.conf" -p "$netns_tmp/radvd.pid" -m logfile \
+                -l "$netns_tmp/radvd.log" &
+        netns_track $!
+}
+
+netns_slaac_done() {
+        ip -6 -j addr show dev "$1" scope global | jq -e '[.[].addr_info[] | select(.tentative | not)] |
+                (map(select(.temporary)) | length > 0) and (map(select(.temporary | not)) | length > 0)' >/dev/null
+}
+
+# netns_wait_slaac IFACE: until IFACE has a stable and a temporary global address, both past DAD;
+# they are then in $NETNS_SLAAC_STABLE and $NETNS_SLAAC_TEMP.
+netns_wait_slaac() {
+        netns_wait_for 20 "SLAAC addresses on $1, past DAD" netns_slaac_done "$1"
+        NETNS_SLAAC_STABLE=$(ip -6 -j addr show dev "$1" scope global |
+                jq -r '[.[].addr_info[] | select(.temporary | not) | .local][0]')
+        NETNS_SLAAC_TEMP=$(ip -6 -j addr show dev "$1" scope global |
+                jq -r '[.[].addr_info[] | select(.temporary) | .local][0]')
+}
+
 # ---- servers ----
 
 # netns_http PORT ADDRESS: python3 -m http.server bound to ADDRESS; waits until it listens.
@@ -419,8 +450,13 @@ netns_check_curl_ok() {
 
 # netns_check_curl_ok_in PID WHAT URL: the namespace of PID gets HTTP 200 from URL.
 netns_check_curl_ok_in() {
-        netns_cu_rc=0
-        netns_cu_out=$(netns_curl_in "$1" "$3" 2>&1) || netns_cu_rc=$?
+        # a fresh address may still be in neighbour discovery on a macvlan: three tries, 0.5 s apart
+        for netns_cu_try in 1 2 3; do
+                netns_cu_rc=0
+                netns_cu_out=$(netns_curl_in "$1" "$3" 2>&1) || netns_cu_rc=$?
+                [ "$netns_cu_rc" = 7 ] || break
+                sleep 0.5
+        done
         if [ "$netns_cu_rc" = 0 ] && [ "$netns_cu_out" = 200 ]; then
                 netns_ok "$2"
         else
