@@ -126,26 +126,26 @@ int procchain_environ_get(const char *raw, size_t len, const char *name, char **
 }
 
 int procchain_set_environ(ProcChain *c, const char *raw, size_t len) {
-        static const struct {
+        const struct {
                 const char *name;
-                size_t offset;
+                char **slot;
         } vars[] = {
-                { "PATH", offsetof(ProcChain, path) },
-                { "npm_lifecycle_script", offsetof(ProcChain, npm_script) },
-                { "npm_lifecycle_event", offsetof(ProcChain, npm_event) },
-                { "npm_config_user_agent", offsetof(ProcChain, npm_agent) },
+                { "PATH", &c->path },
+                { "npm_lifecycle_script", &c->npm_script },
+                { "npm_lifecycle_event", &c->npm_event },
+                { "npm_config_user_agent", &c->npm_agent },
         };
 
         for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-                char **slot = (char **) ((char *) c + vars[i].offset), *v = NULL;
+                char *v = NULL;
                 int r = procchain_environ_get(raw, len, vars[i].name, &v);
 
                 if (r == -ENOENT)
                         continue;
                 if (r < 0)
                         return r;
-                free(*slot);
-                *slot = v;
+                free(*vars[i].slot);
+                *vars[i].slot = v;
         }
         return 0;
 }
