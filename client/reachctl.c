@@ -1151,6 +1151,10 @@ static int run_qr(const Args *a, const char *path) {
 static void print_watch_human(const WatchLine *w) {
         const char *event = w->event ?: "-";
 
+        /* the stream's own lines: a person needs the servers */
+        if (!w->has_port)
+                return;
+
         if (w->has_port)
                 printf("%u  ", w->port);
         else
@@ -1250,6 +1254,20 @@ static int run_watch(const Args *a, const char *path) {
                 }
                 if (watchline_parse(line, len, &w) < 0) {
                         r = fail(REACHCTL_EXIT_PROTOCOL, "reachd sent a watch line that is not JSON");
+                        break;
+                }
+                if (w.event && strcmp(w.event, "dropped") == 0) {
+                        if (a->json && a->command == COMMAND_WATCH) {
+                                fwrite(line, 1, len, stdout);
+                                putchar('\n');
+                                (void) fflush(stdout);
+                        }
+                        r = fail(REACHCTL_EXIT_UNREACHABLE, "reachd ended the stream: %s",
+                                 w.reason && strcmp(w.reason, "too-slow") == 0 ?
+                                 "this client did not read fast enough" :
+                                 w.reason && strcmp(w.reason, "stopping") == 0 ? "reachd is stopping" :
+                                 w.reason ?: "no reason given");
+                        watchline_done(&w);
                         break;
                 }
 

@@ -260,6 +260,7 @@ enum {
         FIELD_HINT,
         FIELD_PORT,
         FIELD_DEFAULT,
+        FIELD_REASON,
         _FIELD_MAX,
 };
 
@@ -325,6 +326,7 @@ static int field_from_key(const char *key) {
                 [FIELD_HINT] = "hint",
                 [FIELD_PORT] = "port",
                 [FIELD_DEFAULT] = "default",
+                [FIELD_REASON] = "reason",
         };
 
         for (int i = 0; i < _FIELD_MAX; i++)
@@ -374,6 +376,9 @@ static int parse_member(Cursor *c, WatchLine *w, bool seen[static _FIELD_MAX]) {
         case FIELD_DEFAULT:
                 r = parse_bool_field(c, &w->is_default);
                 break;
+        case FIELD_REASON:
+                r = parse_string_field(c, &w->reason);
+                break;
         }
 cleanup:
         strbuf_done(&key);
@@ -420,5 +425,6 @@ void watchline_done(WatchLine *w) {
         free(w->share_url);
         free(w->problem);
         free(w->hint);
+        free(w->reason);
         *w = (WatchLine) { 0 };
 }

@@ -14,6 +14,7 @@ typedef struct WatchLine {
         char *share_url;
         char *problem;
         char *hint;
+        char *reason;                   /* "dropped": why the daemon ends the stream */
         bool has_port;
         uint16_t port;
         bool is_default;                /* "default": the server `url` answers for without a port */

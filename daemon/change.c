@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "change.h"
+#include "format.h"
 
 const char *change_type_to_string(ChangeType t) {
         switch (t) {
@@ -105,10 +106,13 @@ int change_compute(const ReachView *old, const ReachView *new, Change **ret, siz
                                      .problem_changed = a->problem != b->problem,
                                      .server_changed = !server_equal(a, b) };
 
-                        /* the default server moving is a change of both: clients that mirror the
-                         * view (`wait` without a port) see which one `url` answers for */
-                        if (c.share_changed || c.urls_changed || c.problem_changed || c.server_changed ||
-                            a->is_default != b->is_default || !string_equal(a->hint, b->hint))
+                        /* the JSON is the measure: the default server moving is a change of both,
+                         * so clients that mirror the view (`wait` without a port) see which one
+                         * `url` answers for */
+                        r = format_server_diff(a, b, &c.fields);
+                        if (r >= 0 && !a->listening && b->listening)
+                                c.type = CHANGE_ADDED;
+                        if (r >= 0 && c.fields != 0)
                                 r = changes_push(&items, &n, c);
                         i++;
                         j++;

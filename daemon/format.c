@@ -7,6 +7,7 @@
 
 #include "format.h"
 #include "macro.h"
+#include "procchain.h"
 
 static const char *family_name(int family) {
         return family == AF_INET6 ? "ipv6" : "ipv4";
@@ -116,42 +117,87 @@ static int append_problem_text(StrBuf *b, const ReachServer *srv) {
         return r;
 }
 
-/* The fields of a server object, without the braces */
-static int format_server_fields(StrBuf *b, const ReachServer *srv) {
-        const ReachUrl *share = reach_server_share(srv);
+static int field_port(StrBuf *b, const ReachServer *srv) {
+        return strbuf_appendf(b, "%u", srv->port);
+}
 
-        strbuf_appendf(b, "\"port\":%u,\"watched\":%s,\"listening\":%s,\"default\":%s,\"binds\":[",
-                       srv->port, json_bool(srv->watched), json_bool(srv->listening), json_bool(srv->is_default));
+static int field_watched(StrBuf *b, const ReachServer *srv) {
+        return strbuf_append(b, json_bool(srv->watched));
+}
+
+static int field_listening(StrBuf *b, const ReachServer *srv) {
+        return strbuf_append(b, json_bool(srv->listening));
+}
+
+static int field_default(StrBuf *b, const ReachServer *srv) {
+        return strbuf_append(b, json_bool(srv->is_default));
+}
+
+static int field_binds(StrBuf *b, const ReachServer *srv) {
+        strbuf_append(b, "[");
         for (size_t i = 0; i < srv->n_binds; i++) {
                 if (i > 0)
                         strbuf_append(b, ",");
                 append_address_string(b, srv->binds[i].family, &srv->binds[i].address);
         }
-        strbuf_appendf(b, "],\"v6only\":%s,\"process\":", json_bool(srv->v6only));
-        if (srv->process.pid > 0) {
-                strbuf_appendf(b, "{\"pid\":%d,\"name\":", (int) srv->process.pid);
-                strbuf_append_json_string(b, srv->process.name);
-                strbuf_append(b, ",\"cmdline\":");
-                strbuf_append_json_string(b, srv->process.cmdline);
-                strbuf_append(b, "}");
+        return strbuf_append(b, "]");
+}
+
+static int field_v6only(StrBuf *b, const ReachServer *srv) {
+        return strbuf_append(b, json_bool(srv->v6only));
+}
+
+static int field_process(StrBuf *b, const ReachServer *srv) {
+        if (srv->process.pid <= 0)
+                return strbuf_append(b, "null");
+        strbuf_appendf(b, "{\"pid\":%d,\"name\":", (int) srv->process.pid);
+        strbuf_append_json_string(b, srv->process.name);
+        strbuf_append(b, ",\"cmdline\":");
+        strbuf_append_json_string(b, srv->process.cmdline);
+        /* the arguments as the kernel has them, where the space-joined cmdline cannot tell */
+        strbuf_append(b, ",\"args\":");
+        if (srv->process.chain && srv->process.chain->n > 0 && srv->process.chain->procs[0].pid == srv->process.pid) {
+                const ProcChainProcess *p = &srv->process.chain->procs[0];
+
+                strbuf_append(b, "[");
+                for (size_t i = 0; i < p->argc; i++) {
+                        if (i > 0)
+                                strbuf_append(b, ",");
+                        strbuf_append_json_string(b, p->argv[i]);
+                }
+                strbuf_append(b, "]");
         } else
                 strbuf_append(b, "null");
-        strbuf_append(b, ",\"share_url\":");
-        strbuf_append_json_string(b, share ? share->url : NULL);
-        strbuf_append(b, ",\"audiences\":{");
+        return strbuf_appendf(b, ",\"start_time\":%llu}", (unsigned long long) srv->process.start_time);
+}
+
+static int field_share_url(StrBuf *b, const ReachServer *srv) {
+        const ReachUrl *share = reach_server_share(srv);
+
+        return strbuf_append_json_string(b, share ? share->url : NULL);
+}
+
+static int field_audiences(StrBuf *b, const ReachServer *srv) {
+        strbuf_append(b, "{");
         for (ReachAudience a = REACH_AUDIENCE_LAN; a <= REACH_AUDIENCE_HOST; a++) {
                 const ReachUrl *best = reach_server_best(srv, a);
 
                 strbuf_appendf(b, "%s\"%s\":", a == REACH_AUDIENCE_LAN ? "" : ",", reach_audience_to_string(a));
                 strbuf_append_json_string(b, best ? best->url : NULL);
         }
-        strbuf_append(b, "},\"problem\":");
-        strbuf_append_json_string(b, reach_problem_to_string(srv->problem));
-        strbuf_append(b, ",\"problem_text\":");
-        append_problem_text(b, srv);
-        strbuf_append(b, ",\"hint\":");
-        strbuf_append_json_string(b, srv->hint);
-        strbuf_append(b, ",\"urls\":[");
+        return strbuf_append(b, "}");
+}
+
+static int field_problem(StrBuf *b, const ReachServer *srv) {
+        return strbuf_append_json_string(b, reach_problem_to_string(srv->problem));
+}
+
+static int field_hint(StrBuf *b, const ReachServer *srv) {
+        return strbuf_append_json_string(b, srv->hint);
+}
+
+static int field_urls(StrBuf *b, const ReachServer *srv) {
+        strbuf_append(b, "[");
         for (size_t i = 0; i < srv->n_urls; i++) {
                 if (i > 0)
                         strbuf_append(b, ",");
@@ -160,17 +206,82 @@ static int format_server_fields(StrBuf *b, const ReachServer *srv) {
         return strbuf_append(b, "]");
 }
 
+/* The server object's fields, in their order: what a watch line's "changed" names */
+static const struct {
+        const char *name;
+        int (*append)(StrBuf *b, const ReachServer *srv);
+} server_fields[_FORMAT_FIELD_MAX] = {
+        [FORMAT_FIELD_PORT] = { "port", field_port },
+        [FORMAT_FIELD_WATCHED] = { "watched", field_watched },
+        [FORMAT_FIELD_LISTENING] = { "listening", field_listening },
+        [FORMAT_FIELD_DEFAULT] = { "default", field_default },
+        [FORMAT_FIELD_BINDS] = { "binds", field_binds },
+        [FORMAT_FIELD_V6ONLY] = { "v6only", field_v6only },
+        [FORMAT_FIELD_PROCESS] = { "process", field_process },
+        [FORMAT_FIELD_SHARE_URL] = { "share_url", field_share_url },
+        [FORMAT_FIELD_AUDIENCES] = { "audiences", field_audiences },
+        [FORMAT_FIELD_PROBLEM] = { "problem", field_problem },
+        [FORMAT_FIELD_PROBLEM_TEXT] = { "problem_text", append_problem_text },
+        [FORMAT_FIELD_HINT] = { "hint", field_hint },
+        [FORMAT_FIELD_URLS] = { "urls", field_urls },
+};
+
+/* The fields of a server object, without the braces */
+static int format_server_fields(StrBuf *b, const ReachServer *srv) {
+        for (size_t i = 0; i < _FORMAT_FIELD_MAX; i++) {
+                strbuf_appendf(b, "%s\"%s\":", i == 0 ? "" : ",", server_fields[i].name);
+                server_fields[i].append(b, srv);
+        }
+        return b->error;
+}
+
 int format_server_json(StrBuf *b, const ReachServer *srv) {
         strbuf_append(b, "{");
         format_server_fields(b, srv);
         return strbuf_append(b, "}");
 }
 
-int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, const ReachServer *previous) {
+int format_server_diff(const ReachServer *a, const ReachServer *b, uint32_t *ret_fields) {
+        StrBuf x = STRBUF_INIT, y = STRBUF_INIT;
+        uint32_t fields = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < _FORMAT_FIELD_MAX && r >= 0; i++) {
+                strbuf_reset(&x);
+                strbuf_reset(&y);
+                server_fields[i].append(&x, a);
+                server_fields[i].append(&y, b);
+                r = x.error < 0 ? x.error : y.error;
+                if (r >= 0 && (x.len != y.len || memcmp(x.data, y.data, x.len) != 0))
+                        fields |= 1U << i;
+        }
+        strbuf_done(&x);
+        strbuf_done(&y);
+        if (r < 0)
+                return r;
+        *ret_fields = fields;
+        return 0;
+}
+
+int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, const ReachServer *previous,
+                      uint32_t changed, const FormatStream *stream) {
         const ReachUrl *was = previous ? reach_server_share(previous) : NULL;
 
         strbuf_append(b, "{\"event\":");
         strbuf_append_json_string(b, event);
+        strbuf_appendf(b, ",\"generation\":%llu,\"boot_id\":", (unsigned long long) stream->generation);
+        strbuf_append_json_string(b, stream->boot_id);
+        if (changed != 0) {
+                bool first = true;
+
+                strbuf_append(b, ",\"changed\":[");
+                for (size_t i = 0; i < _FORMAT_FIELD_MAX; i++)
+                        if (changed & (1U << i)) {
+                                strbuf_appendf(b, "%s\"%s\"", first ? "" : ",", server_fields[i].name);
+                                first = false;
+                        }
+                strbuf_append(b, "]");
+        }
         strbuf_append(b, ",\"previous_share_url\":");
         strbuf_append_json_string(b, was ? was->url : NULL);
         strbuf_append(b, ",\"previous_problem\":");
@@ -178,6 +289,13 @@ int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, cons
         strbuf_append(b, ",");
         format_server_fields(b, srv);
         return strbuf_append(b, "}");
+}
+
+int format_synced_json(StrBuf *b, const FormatStream *stream, size_t n_servers) {
+        strbuf_appendf(b, "{\"event\":\"synced\",\"generation\":%llu,\"boot_id\":",
+                       (unsigned long long) stream->generation);
+        strbuf_append_json_string(b, stream->boot_id);
+        return strbuf_appendf(b, ",\"servers\":%zu}", n_servers);
 }
 
 static int format_addresses_json(StrBuf *b, const State *s, int ifindex) {
@@ -270,7 +388,8 @@ int format_view_json(StrBuf *b, const State *s, const ReachView *v, uint64_t gen
 int format_hello_json(StrBuf *b, uint64_t generation, const char *boot_id, uint64_t listener_scans) {
         /* what a client may rely on beyond protocol 1's requests and fields */
         static const char *const features[] = {
-                "audiences", "default-server", "problem-text",
+                "audiences", "default-server", "problem-text", "stream-generation", "synced", "dropped",
+                "changed-fields", "removed-gone",
         };
 
         strbuf_appendf(b, "{\"event\":\"hello\",\"protocol\":%d,\"version\":", REACHD_PROTOCOL_VERSION);

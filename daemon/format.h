@@ -27,11 +27,42 @@ int format_interfaces_json(StrBuf *b, const State *s);
 /* The answer to `hello`, and the first line of a watch stream: protocol and daemon versions,
  * features, boot_id and generation (one line, no newline) */
 int format_hello_json(StrBuf *b, uint64_t generation, const char *boot_id, uint64_t listener_scans);
+/* The fields of a server object, in their order */
+typedef enum FormatField {
+        FORMAT_FIELD_PORT,
+        FORMAT_FIELD_WATCHED,
+        FORMAT_FIELD_LISTENING,
+        FORMAT_FIELD_DEFAULT,
+        FORMAT_FIELD_BINDS,
+        FORMAT_FIELD_V6ONLY,
+        FORMAT_FIELD_PROCESS,
+        FORMAT_FIELD_SHARE_URL,
+        FORMAT_FIELD_AUDIENCES,
+        FORMAT_FIELD_PROBLEM,
+        FORMAT_FIELD_PROBLEM_TEXT,
+        FORMAT_FIELD_HINT,
+        FORMAT_FIELD_URLS,
+        _FORMAT_FIELD_MAX,
+} FormatField;
+
+/* Where a watch line stands in the stream */
+typedef struct FormatStream {
+        uint64_t generation;                  /* of the view the line belongs to */
+        const char *boot_id;
+} FormatStream;
+
 /* One server object */
 int format_server_json(StrBuf *b, const ReachServer *srv);
-/* One watch line's object (no newline): "event", then the share URL and problem of previous (the
- * server in the view published before; null for none), then the server object's fields */
-int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, const ReachServer *previous);
+/* Which fields of the two servers' objects differ, as bits 1 << FormatField: the JSON is the
+ * measure, so a change is exactly what a client would see */
+int format_server_diff(const ReachServer *a, const ReachServer *b, uint32_t *ret_fields);
+/* One watch line's object (no newline): "event", "generation", "boot_id", "changed" (the names of
+ * the fields in changed, when it is not 0), the share URL and problem of previous (the server in
+ * the view published before; null for none), then the server object's fields */
+int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, const ReachServer *previous,
+                      uint32_t changed, const FormatStream *stream);
+/* The line that ends a watch stream's snapshot: {"event":"synced","generation":…,"boot_id":…,"servers":N} */
+int format_synced_json(StrBuf *b, const FormatStream *stream, size_t n_servers);
 /* One interface object */
 int format_interface_json(StrBuf *b, const State *s, const Link *l);
 /* An SSID as a JSON string literal, null when len is 0. Bytes that are not UTF-8 (NUL included)

@@ -429,13 +429,21 @@ static void manager_start_wait(Manager *m) {
         (void) sd_event_source_set_enabled(m->wait_source, SD_EVENT_ONESHOT);
 }
 
+/* A watcher that stops reading is the client's problem, but worth a line: it explains an ended
+ * status bar */
+static void manager_report_drops(int n) {
+        if (n > 0)
+                log_info("dropped %d watch client%s that did not read (more than %d KiB unread)", n,
+                         n == 1 ? "" : "s", SERVER_WATCH_QUEUE_MAX / 1024);
+}
+
 /* Everything a publication replaces, and the lines it tells watchers and the journal; takes
  * view, interfaces and summary over */
 static void manager_publish(Manager *m, ReachView *view, char *interfaces, char *summary,
                             const Change *changes, size_t n_changes) {
         m->generation++;
         if (m->server)
-                (void) server_publish(m->server, changes, n_changes);
+                manager_report_drops(server_publish(m->server, changes, n_changes, m->generation, m->boot_id));
         manager_log_network(m, summary);
         for (size_t i = 0; i < n_changes; i++)
                 manager_log_change(m, &changes[i]);

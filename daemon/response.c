@@ -222,17 +222,24 @@ static int render_status(StrBuf *b, const Request *req, const Snapshot *snap) {
         return strbuf_append(b, NO_SERVER_TEXT "\n");
 }
 
+/* hello, a snapshot line per server, synced: a client knows when its copy is complete */
 static int render_watch(StrBuf *b, const Request *req, const Snapshot *snap) {
         const ReachView *v = snap->view;
+        FormatStream stream = { .generation = snap->generation, .boot_id = snap->boot_id };
+        size_t n = 0;
 
+        format_hello_json(b, snap->generation, snap->boot_id, snap->listener_scans);
+        strbuf_append(b, "\n");
         for (size_t i = 0; i < v->n_servers; i++) {
                 if (!server_selected(req, v->servers[i].port))
                         continue;
                 /* a snapshot tells how things are, no change: the previous values are the current */
-                format_watch_json(b, &v->servers[i], "snapshot", &v->servers[i]);
+                format_watch_json(b, &v->servers[i], "snapshot", &v->servers[i], 0, &stream);
                 strbuf_append(b, "\n");
+                n++;
         }
-        return b->error;
+        format_synced_json(b, &stream, n);
+        return strbuf_append(b, "\n");
 }
 
 int response_render(StrBuf *b, const Request *req, const Snapshot *snap) {
@@ -260,13 +267,24 @@ int response_render(StrBuf *b, const Request *req, const Snapshot *snap) {
         return -EINVAL;
 }
 
-int response_render_changes(StrBuf *b, const Request *req, const Change *changes, size_t n_changes) {
+int response_render_changes(StrBuf *b, const Request *req, const Change *changes, size_t n_changes,
+                            uint64_t generation, const char *boot_id) {
+        FormatStream stream = { .generation = generation, .boot_id = boot_id };
+
         for (size_t i = 0; i < n_changes; i++) {
                 const Change *c = &changes[i];
 
                 if (!server_selected(req, c->port))
                         continue;
-                format_watch_json(b, c->new ?: c->old, change_type_to_string(c->type), c->old);
+                if (c->type == CHANGE_REMOVED) {
+                        /* gone: nothing listens, no URL; what it had is in the previous_* fields */
+                        ReachServer gone = { .port = c->port, .watched = c->old->watched,
+                                             .problem = REACH_PROBLEM_NOT_LISTENING };
+
+                        format_watch_json(b, &gone, "removed", c->old, 0, &stream);
+                } else
+                        format_watch_json(b, c->new, change_type_to_string(c->type), c->old,
+                                          c->type == CHANGE_CHANGED ? c->fields : 0, &stream);
                 strbuf_append(b, "\n");
         }
         return b->error;

@@ -43,8 +43,11 @@ bool response_unavailable(const Request *req, const Snapshot *snap);
 /* url, list, json, status, ping: the whole answer, newline-terminated, "ERR …\n" when the answer
  * is that there is none (e.g. ERR loopback-only …). watch: the snapshot lines. */
 int response_render(StrBuf *b, const Request *req, const Snapshot *snap);
-/* The watch lines for changes, only those of the port when has_port */
-int response_render_changes(StrBuf *b, const Request *req, const Change *changes, size_t n_changes);
+/* The watch lines for changes, only those of the port when has_port, in the view of generation.
+ * A removed server's line says it is gone: not listening, no URL, its last URL in
+ * previous_share_url. */
+int response_render_changes(StrBuf *b, const Request *req, const Change *changes, size_t n_changes,
+                            uint64_t generation, const char *boot_id);
 /* One line for humans about one server: "port 5173: http://192.168.1.23:5173/ on wlan0" or its
  * problem; used by status and the service's STATUS= */
 int response_server_summary(StrBuf *b, const ReachServer *srv);

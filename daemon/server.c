@@ -47,6 +47,7 @@ struct Client {
         StrBuf out;
         size_t out_sent;
         uint64_t watch_since;                 /* CLOCK_MONOTONIC, when it started watching */
+        bool dropped;                         /* a watcher told it is dropped, reading its last lines */
 };
 
 struct Server {
@@ -163,6 +164,8 @@ static int client_update_events(Client *c) {
 }
 
 /* 1 when everything queued is sent, 0 when the rest waits for EPOLLOUT */
+static int client_arm_timer(Client *c);
+
 static int client_flush(Client *c) {
         int r;
 
@@ -178,6 +181,10 @@ static int client_flush(Client *c) {
                         return -errno;
                 }
                 c->out_sent += (size_t) n;
+                /* a dropped watcher still reading what the kernel holds for it gets its time to
+                 * reach the line that says why */
+                if (c->dropped && n > 0 && client_arm_timer(c) < 0)
+                        return -ENOMEM;
         }
         if (client_queued(c) == 0) {
                 /* a burst for a slow watcher may have grown the buffer: give it back */
@@ -239,6 +246,39 @@ static int client_start_answer(Client *c) {
         if (r < 0)
                 return r;
         return client_flush(c);
+}
+
+/* A watcher that must go gets one last line saying why, after the line it has begun to receive
+ * (what it has not begun is thrown away: that is what it could not keep up with) */
+static int client_say_dropped(Client *c, const char *reason) {
+        size_t keep = c->out_sent;
+
+        if (keep > 0 && c->out.data[keep - 1] != '\n') {
+                const char *nl = memchr(c->out.data + keep, '\n', c->out.len - keep);
+
+                keep = nl ? (size_t) (nl - c->out.data) + 1 : c->out.len;
+        }
+        if (c->out.data) {
+                c->out.len = keep;
+                c->out.data[keep] = 0;
+        }
+        return strbuf_appendf(&c->out, "{\"event\":\"dropped\",\"reason\":\"%s\"}\n", reason);
+}
+
+/* Then it is closed once that line is sent, or when the answer timeout runs out */
+static void client_drop(Client *c, const char *reason) {
+        int r;
+
+        r = client_say_dropped(c, reason);
+        if (r >= 0) {
+                c->server->n_watchers--;
+                c->dropped = true;
+                r = client_start_answer(c);
+        }
+        if (r < 0)
+                client_free(c);
+        else if (client_queued(c) == 0)
+                client_close(c);
 }
 
 static int client_fail(Client *c, const char *code, const char *text) {
@@ -636,6 +676,10 @@ Server *server_free(Server *s) {
 
         if (!s)
                 return NULL;
+        /* watchers hear why the stream ends, where their socket has room for it */
+        for (Client *c = s->clients; c; c = c->next)
+                if (c->state == CLIENT_WATCHING && client_say_dropped(c, "stopping") >= 0)
+                        (void) client_flush(c);
         while (s->clients)
                 client_free(s->clients);
         sd_event_source_disable_unref(s->listen_source);
@@ -721,10 +765,10 @@ void server_set_request_timeout(Server *s, uint64_t usec) {
         s->request_timeout = usec;
 }
 
-int server_publish(Server *s, const Change *changes, size_t n_changes) {
+int server_publish(Server *s, const Change *changes, size_t n_changes, uint64_t generation, const char *boot_id) {
         StrBuf b = STRBUF_INIT;
         Client *next;
-        int r = 0;
+        int r = 0, dropped = 0;
 
         if (n_changes == 0)
                 return 0;
@@ -735,18 +779,22 @@ int server_publish(Server *s, const Change *changes, size_t n_changes) {
                 if (c->state != CLIENT_WATCHING)
                         continue;
                 strbuf_reset(&b);
-                k = response_render_changes(&b, &c->request, changes, n_changes);
+                k = response_render_changes(&b, &c->request, changes, n_changes, generation, boot_id);
                 if (k < 0) {
                         r = k;
                         client_free(c);
                         continue;
                 }
                 /* a watcher that does not keep up is dropped rather than buffered without end */
-                if (client_queue(c, b.data, b.len) < 0)
+                k = client_queue(c, b.data, b.len);
+                if (k == -ENOBUFS) {
+                        client_drop(c, "too-slow");
+                        dropped++;
+                } else if (k < 0)
                         client_free(c);
         }
         strbuf_done(&b);
-        return r;
+        return r < 0 ? r : dropped;
 }
 
 size_t server_n_clients(const Server *s) {

@@ -60,11 +60,13 @@ int server_accept_error(const Server *s);
  * (default SERVER_REQUEST_TIMEOUT_USEC; tests shorten it). */
 void server_set_request_timeout(Server *s, uint64_t usec);
 
-/* Sends the changes to the watch clients (each gets only its port's when it asked for one);
- * a client that still has more than SERVER_WATCH_QUEUE_MAX bytes of earlier changes unread is
- * dropped (one big change alone does not count). A watch lasts until the peer closes; a
+/* Sends the changes, those of the view of generation, to the watch clients (each gets only its
+ * port's when it asked for one); a client that still has more than SERVER_WATCH_QUEUE_MAX bytes
+ * of earlier changes unread is dropped (one big change alone does not count), with a last line
+ * {"event":"dropped","reason":"too-slow"} (and "stopping" when the server is freed). A watch lasts until the peer closes; a
  * half-close (shutdown(SHUT_WR)) after the request keeps it. */
-int server_publish(Server *s, const Change *changes, size_t n_changes);
+int server_publish(Server *s, const Change *changes, size_t n_changes, uint64_t generation, const char *boot_id);
+/* (server_publish returns how many watchers it dropped) */
 size_t server_n_clients(const Server *s);
 size_t server_n_watchers(const Server *s);
 /* port: what the watcher asked for, 0 for none (the default server) */

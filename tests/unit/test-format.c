@@ -49,7 +49,7 @@ START_TEST(test_server_json) {
         ck_assert_str_eq(b.data,
                 "{\"port\":5173,\"watched\":true,\"listening\":true,\"default\":false,"
                 "\"binds\":[\"0.0.0.0\"],"
-                "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\"},"
+                "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\",\"args\":null,\"start_time\":0},"
                 "\"share_url\":\"http://192.168.1.23:5173/\","
                 "\"audiences\":{\"lan\":\"http://192.168.1.23:5173/\",\"vpn\":null,\"host\":null},"
                 "\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":["
@@ -99,24 +99,33 @@ START_TEST(test_watch_json) {
         ReachUrl urls[1];
         ReachServer now = { .port = 5173, .listening = true, .urls = urls, .n_urls = 1 };
         ReachServer was = { .port = 5173, .listening = true, .problem = REACH_PROBLEM_NO_NETWORK };
+        FormatStream stream = { .generation = 9, .boot_id = "b007" };
         StrBuf b = STRBUF_INIT, body = STRBUF_INIT;
+        uint32_t fields;
 
         urls[0] = make_url("http://10.1.2.3:5173/", AF_INET, "10.1.2.3", 3, "wlan0", LINK_KIND_WIFI,
                            0, true, REACH_REASON_NONE);
         ck_assert_int_eq(format_server_json(&body, &now), 0);
-        ck_assert_int_eq(format_watch_json(&b, &now, "changed", &was), 0);
-        assert_prefix(b.data, "{\"event\":\"changed\",\"previous_share_url\":null,"
-                      "\"previous_problem\":\"no-network\",\"port\":5173,");
+        ck_assert_int_eq(format_server_diff(&was, &now, &fields), 0);
+        ck_assert_uint_eq(fields, 1U << FORMAT_FIELD_SHARE_URL | 1U << FORMAT_FIELD_AUDIENCES |
+                          1U << FORMAT_FIELD_PROBLEM | 1U << FORMAT_FIELD_PROBLEM_TEXT | 1U << FORMAT_FIELD_URLS);
+        ck_assert_int_eq(format_server_diff(&now, &now, &fields), 0);
+        ck_assert_uint_eq(fields, 0);
+        ck_assert_int_eq(format_server_diff(&was, &now, &fields), 0);
+        ck_assert_int_eq(format_watch_json(&b, &now, "changed", &was, fields, &stream), 0);
+        assert_prefix(b.data, "{\"event\":\"changed\",\"generation\":9,\"boot_id\":\"b007\","
+                      "\"changed\":[\"share_url\",\"audiences\",\"problem\",\"problem_text\",\"urls\"],"
+                      "\"previous_share_url\":null,\"previous_problem\":\"no-network\",\"port\":5173,");
         /* the rest is the server object */
         ck_assert_str_eq(strstr(b.data, "\"port\""), body.data + 1);
         strbuf_reset(&b);
-        ck_assert_int_eq(format_watch_json(&b, &was, "changed", &now), 0);
-        assert_prefix(b.data, "{\"event\":\"changed\",\"previous_share_url\":\"http://10.1.2.3:5173/\","
-                      "\"previous_problem\":null,\"port\":5173,");
+        ck_assert_int_eq(format_watch_json(&b, &was, "changed", &now, 0, &stream), 0);
+        assert_prefix(b.data, "{\"event\":\"changed\",\"generation\":9,\"boot_id\":\"b007\","
+                      "\"previous_share_url\":\"http://10.1.2.3:5173/\",\"previous_problem\":null,\"port\":5173,");
         strbuf_reset(&b);
-        ck_assert_int_eq(format_watch_json(&b, &now, "added", NULL), 0);
-        assert_prefix(b.data, "{\"event\":\"added\",\"previous_share_url\":null,\"previous_problem\":null,"
-                      "\"port\":5173,");
+        ck_assert_int_eq(format_watch_json(&b, &now, "added", NULL, 0, &stream), 0);
+        assert_prefix(b.data, "{\"event\":\"added\",\"generation\":9,\"boot_id\":\"b007\","
+                      "\"previous_share_url\":null,\"previous_problem\":null,\"port\":5173,");
         strbuf_done(&b);
         strbuf_done(&body);
 }

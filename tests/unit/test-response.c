@@ -129,9 +129,12 @@ static void servers(void) {
         ck_assert_uint_eq(view->n_servers, 3);
 }
 
+#define HELLO_B007 "{\"event\":\"hello\",\"protocol\":2,\"version\":\"" PACKAGE_VERSION "\",\"json_version\":1,\"boot_id\":\"b007\",\"generation\":7,\"listener_scans\":0,\"features\":[\"audiences\",\"default-server\",\"problem-text\",\"stream-generation\",\"synced\",\"dropped\",\"changed-fields\",\"removed-gone\"]}\n"
+#define SYNCED_NONE "{\"event\":\"synced\",\"generation\":7,\"boot_id\":\"b007\",\"servers\":0}\n"
+
 static const char *render(RequestCommand command, int port) {
         Request req = { .command = command, .has_port = port > 0, .port = port > 0 ? (uint16_t) port : 0 };
-        Snapshot snap = { .state = st, .view = view, .generation = 7, .hostname = "laptop" };
+        Snapshot snap = { .state = st, .view = view, .generation = 7, .boot_id = "b007", .hostname = "laptop" };
 
         strbuf_reset(&out);
         ck_assert_int_eq(response_render(&out, &req, &snap), 0);
@@ -197,7 +200,7 @@ START_TEST(test_hello) {
         ck_assert_int_eq(response_render(&out, &req, &snap), 0);
         ck_assert_str_eq(out.data, "{\"event\":\"hello\",\"protocol\":2,\"version\":\"" PACKAGE_VERSION "\","
                          "\"json_version\":1,\"boot_id\":\"0123456789abcdef0123456789abcdef\",\"generation\":7,"
-                         "\"listener_scans\":123,\"features\":[\"audiences\",\"default-server\",\"problem-text\"]}\n");
+                         "\"listener_scans\":123,\"features\":[\"audiences\",\"default-server\",\"problem-text\",\"stream-generation\",\"synced\",\"dropped\",\"changed-fields\",\"removed-gone\"]}\n");
 }
 END_TEST
 
@@ -223,8 +226,9 @@ START_TEST(test_no_server) {
         assert_render(REQUEST_STATUS, 5173,
                       "nothing listens on port 5173\n"
                       "  hint: start the server on port 5173, or check that it did not exit\n");
-        assert_render(REQUEST_WATCH, -1, "");
-        assert_render(REQUEST_WATCH, 5173, "");
+        /* nothing to show, and the client knows it has all there is */
+        assert_render(REQUEST_WATCH, -1, HELLO_B007 SYNCED_NONE);
+        assert_render(REQUEST_WATCH, 5173, HELLO_B007 SYNCED_NONE);
         assert_render(REQUEST_PING, -1, "pong\n");
 }
 END_TEST
@@ -310,13 +314,13 @@ START_TEST(test_json) {
 
         servers();
         s = render(REQUEST_JSON, -1);
-        ck_assert_int_eq(strncmp(s, "{\"version\":1,\"generation\":7,\"boot_id\":null,\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,",
-                                 strlen("{\"version\":1,\"generation\":7,\"boot_id\":null,\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,")), 0);
+        ck_assert_int_eq(strncmp(s, "{\"version\":1,\"generation\":7,\"boot_id\":\"b007\",\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,",
+                                 strlen("{\"version\":1,\"generation\":7,\"boot_id\":\"b007\",\"hostname\":\"laptop\",\"servers\":[{\"port\":5173,")), 0);
         ck_assert_uint_ge(out.len, 3);
         ck_assert_str_eq(s + out.len - 2, "}\n");
         /* one line */
         ck_assert_ptr_eq(strchr(s, '\n'), s + out.len - 1);
-        ck_assert_int_eq(format_view_json(&direct, st, view, 7, NULL, "laptop"), 0);
+        ck_assert_int_eq(format_view_json(&direct, st, view, 7, "b007", "laptop"), 0);
         ck_assert_uint_eq(out.len, direct.len + 1);
         ck_assert_int_eq(memcmp(s, direct.data, direct.len), 0);
         strbuf_done(&direct);
@@ -325,35 +329,54 @@ END_TEST
 
 START_TEST(test_watch) {
         static const char first[] =
-                "{\"event\":\"snapshot\",\"previous_share_url\":\"http://192.168.1.23:5173/\",\"previous_problem\":null,"
+                "{\"event\":\"snapshot\",\"generation\":7,\"boot_id\":\"b007\","
+                "\"previous_share_url\":\"http://192.168.1.23:5173/\",\"previous_problem\":null,"
                 "\"port\":5173,\"watched\":false,\"listening\":true,\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,"
-                "\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node /usr/bin/vite\"},"
+                "\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node /usr/bin/vite\",\"args\":null,\"start_time\":200},"
                 "\"share_url\":\"http://192.168.1.23:5173/\",";
+        FormatStream stream = { .generation = 7, .boot_id = "b007" };
         StrBuf expected = STRBUF_INIT;
+        const char *second;
 
         servers();
+        /* hello, the snapshot lines, synced */
+        format_hello_json(&expected, 7, "b007", 0);
+        strbuf_append(&expected, "\n");
         for (size_t i = 0; i < view->n_servers; i++) {
-                ck_assert_int_eq(format_watch_json(&expected, &view->servers[i], "snapshot", &view->servers[i]), 0);
+                ck_assert_int_eq(format_watch_json(&expected, &view->servers[i], "snapshot", &view->servers[i], 0,
+                                                   &stream), 0);
                 strbuf_append(&expected, "\n");
         }
+        strbuf_append(&expected, "{\"event\":\"synced\",\"generation\":7,\"boot_id\":\"b007\",\"servers\":3}\n");
         assert_render(REQUEST_WATCH, -1, expected.data);
+        ck_assert_int_eq(strncmp(out.data, HELLO_B007, strlen(HELLO_B007)), 0);
+        second = strchr(out.data, '\n') + 1;
         /* a snapshot changes nothing: the previous values are the current ones */
-        ck_assert_int_eq(strncmp(out.data, first, strlen(first)), 0);
-        ck_assert_ptr_nonnull(strstr(out.data, "}\n{\"event\":\"snapshot\",\"previous_share_url\":"));
+        ck_assert_int_eq(strncmp(second, first, strlen(first)), 0);
         ck_assert_ptr_nonnull(strstr(out.data, ",\"port\":8000,"));
         ck_assert_ptr_nonnull(strstr(out.data, ",\"port\":9000,"));
 
         strbuf_reset(&expected);
-        ck_assert_int_eq(format_watch_json(&expected, reach_view_find(view, 8000), "snapshot",
-                                           reach_view_find(view, 8000)), 0);
+        format_hello_json(&expected, 7, "b007", 0);
         strbuf_append(&expected, "\n");
+        ck_assert_int_eq(format_watch_json(&expected, reach_view_find(view, 8000), "snapshot",
+                                           reach_view_find(view, 8000), 0, &stream), 0);
+        strbuf_append(&expected, "\n{\"event\":\"synced\",\"generation\":7,\"boot_id\":\"b007\",\"servers\":1}\n");
         assert_render(REQUEST_WATCH, 8000, expected.data);
-        ck_assert_ptr_nonnull(strstr(out.data, "{\"event\":\"snapshot\","));
-        ck_assert_ptr_nonnull(strstr(out.data, ",\"port\":8000,"));
-        assert_render(REQUEST_WATCH, 7777, "");
+        /* a port not in the view: nothing to show, and the client knows it has all there is */
+        strbuf_reset(&expected);
+        format_hello_json(&expected, 7, "b007", 0);
+        strbuf_append(&expected, "\n{\"event\":\"synced\",\"generation\":7,\"boot_id\":\"b007\",\"servers\":0}\n");
+        assert_render(REQUEST_WATCH, 7777, expected.data);
         strbuf_done(&expected);
 }
 END_TEST
+
+#define REMOVED_8000 \
+        "{\"event\":\"removed\",\"generation\":9,\"boot_id\":\"b007\",\"previous_share_url\":null,\"previous_problem\":null," \
+        "\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false," \
+        "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null}," \
+        "\"problem\":\"not-listening\",\"problem_text\":\"nothing listens on port 8000\",\"hint\":null,\"urls\":[]}\n"
 
 START_TEST(test_changes) {
         ReachServer a = { .port = 5173, .listening = true }, b = { .port = 8000 }, c = { .port = 9000, .listening = true };
@@ -365,23 +388,23 @@ START_TEST(test_changes) {
         Request all = { .command = REQUEST_WATCH }, one = { .command = REQUEST_WATCH, .has_port = true, .port = 8000 };
         Request none = { .command = REQUEST_WATCH, .has_port = true, .port = 7777 };
 
-        ck_assert_int_eq(response_render_changes(&out, &all, changes, 3), 0);
+        ck_assert_int_eq(response_render_changes(&out, &all, changes, 3, 9, "b007"), 0);
         ck_assert_str_eq(out.data,
-                "{\"event\":\"added\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":5173,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
+                "{\"event\":\"added\",\"generation\":9,\"boot_id\":\"b007\",\"previous_share_url\":null,\"previous_problem\":null,"
+                "\"port\":5173,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
                 "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n"
-                "{\"event\":\"removed\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n"
-                "{\"event\":\"changed\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":9000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
+                REMOVED_8000
+                "{\"event\":\"changed\",\"generation\":9,\"boot_id\":\"b007\",\"previous_share_url\":null,\"previous_problem\":null,"
+                "\"port\":9000,\"watched\":false,\"listening\":true,\"default\":false,\"binds\":[],\"v6only\":false,"
                 "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n");
         strbuf_reset(&out);
-        ck_assert_int_eq(response_render_changes(&out, &one, changes, 3), 0);
-        ck_assert_str_eq(out.data,
-                "{\"event\":\"removed\",\"previous_share_url\":null,\"previous_problem\":null,\"port\":8000,\"watched\":false,\"listening\":false,\"default\":false,\"binds\":[],\"v6only\":false,"
-                "\"process\":null,\"share_url\":null,\"audiences\":{\"lan\":null,\"vpn\":null,\"host\":null},\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":[]}\n");
+        ck_assert_int_eq(response_render_changes(&out, &one, changes, 3, 9, "b007"), 0);
+        /* removed: gone, whatever the last object said */
+        ck_assert_str_eq(out.data, REMOVED_8000);
         strbuf_reset(&out);
-        ck_assert_int_eq(response_render_changes(&out, &none, changes, 3), 0);
+        ck_assert_int_eq(response_render_changes(&out, &none, changes, 3, 9, "b007"), 0);
         ck_assert_uint_eq(out.len, 0);
-        ck_assert_int_eq(response_render_changes(&out, &all, NULL, 0), 0);
+        ck_assert_int_eq(response_render_changes(&out, &all, NULL, 0, 9, "b007"), 0);
         ck_assert_uint_eq(out.len, 0);
 }
 END_TEST
@@ -404,14 +427,16 @@ START_TEST(test_changes_computed) {
         compute();
         ck_assert_int_eq(change_compute(old, view, &changes, &n), 0);
         ck_assert_uint_eq(n, 1);
-        ck_assert_int_eq(response_render_changes(&out, &req, changes, n), 0);
-        ck_assert_ptr_eq(strstr(out.data, "{\"event\":\"changed\",\"previous_share_url\":\"http://192.168.1.23:5173/\","
-                                "\"previous_problem\":null,\"port\":5173,"), out.data);
+        ck_assert_int_eq(response_render_changes(&out, &req, changes, n, 9, "b007"), 0);
+        ck_assert_ptr_eq(strstr(out.data, "{\"event\":\"changed\",\"generation\":9,\"boot_id\":\"b007\","
+                                "\"changed\":[\"share_url\",\"audiences\",\"urls\"],"
+                                "\"previous_share_url\":\"http://192.168.1.23:5173/\",\"previous_problem\":null,\"port\":5173,"),
+                         out.data);
         ck_assert_ptr_nonnull(strstr(out.data, ",\"share_url\":\"http://10.1.2.3:5173/\","));
         ck_assert_ptr_eq(strchr(out.data, '\n'), out.data + out.len - 1);
         strbuf_reset(&out);
         req.port = 8000;
-        ck_assert_int_eq(response_render_changes(&out, &req, changes, n), 0);
+        ck_assert_int_eq(response_render_changes(&out, &req, changes, n, 9, "b007"), 0);
         ck_assert_uint_eq(out.len, 0);
         free(changes);
         reach_view_free(old);
@@ -540,7 +565,7 @@ START_TEST(test_errors) {
         req.has_port = true;
         req.command = REQUEST_URL;
         ck_assert_int_eq(response_render(&out, &req, &snap), -ENOMEM);
-        ck_assert_int_eq(response_render_changes(&out, &req, NULL, 0), -ENOMEM);
+        ck_assert_int_eq(response_render_changes(&out, &req, NULL, 0, 9, "b007"), -ENOMEM);
         ck_assert_int_eq(response_error(&out, RESPONSE_ERR_BUSY, "x"), -ENOMEM);
         ck_assert_uint_eq(out.len, 0);
         out.error = 0;

@@ -264,7 +264,7 @@ static char *rendered_changes(const char *req, const Change *changes, size_t n) 
         char *s;
 
         ck_assert_int_eq(request_parse(req, strcspn(req, "\n"), &r), 0);
-        ck_assert_int_eq(response_render_changes(&b, &r, changes, n), 0);
+        ck_assert_int_eq(response_render_changes(&b, &r, changes, n, 9, "b007"), 0);
         ck_assert_int_eq(strbuf_steal(&b, &s), 0);
         return s;
 }
@@ -995,12 +995,12 @@ START_TEST(test_watch) {
         ck_assert_uint_eq(server_n_watchers(server), 1);
 
         strbuf_reset(&got);
-        ck_assert_int_eq(server_publish(server, &change_moved, 1), 0);
+        ck_assert_int_eq(server_publish(server, &change_moved, 1, 9, "b007"), 0);
         read_exactly(fd, &got, strlen(change));
         ck_assert_str_eq(got.data, change);
 
         /* no changes, nothing sent */
-        ck_assert_int_eq(server_publish(server, &change_moved, 0), 0);
+        ck_assert_int_eq(server_publish(server, &change_moved, 0, 9, "b007"), 0);
         pump(20000);
         strbuf_reset(&got);
         client_read_available(fd, &got);
@@ -1020,7 +1020,7 @@ START_TEST(test_watch_port) {
         StrBuf got = STRBUF_INIT;
         char *change = rendered_changes("watch 5173\n", &change_moved, 1);
         char *none = rendered_changes("watch 8080\n", &change_moved, 1);
-        char *snapshot = rendered("watch 5173\n");
+        char *snapshot = rendered("watch 5173\n"), *other_snapshot = rendered("watch 8080\n");
         int mine, other;
 
         ck_assert_str_eq(none, "");
@@ -1028,8 +1028,13 @@ START_TEST(test_watch_port) {
         other = watch_connect("watch 8080\n");
         read_exactly(mine, &got, strlen(snapshot));
         ck_assert_str_eq(got.data, snapshot);
+        /* 8080 is not in the view: hello and synced, nothing between */
+        strbuf_reset(&got);
+        read_exactly(other, &got, strlen(other_snapshot));
+        ck_assert_str_eq(got.data, other_snapshot);
+        ck_assert_ptr_nonnull(strstr(got.data, "}\n{\"event\":\"synced\","));
 
-        ck_assert_int_eq(server_publish(server, &change_moved, 1), 0);
+        ck_assert_int_eq(server_publish(server, &change_moved, 1, 9, "b007"), 0);
         strbuf_reset(&got);
         read_exactly(mine, &got, strlen(change));
         ck_assert_str_eq(got.data, change);
@@ -1046,6 +1051,7 @@ START_TEST(test_watch_port) {
         free(change);
         free(none);
         free(snapshot);
+        free(other_snapshot);
 }
 END_TEST
 
@@ -1099,7 +1105,7 @@ START_TEST(test_watch_input_and_half_close) {
         ck_assert_uint_eq(server_n_watchers(server), 1);
         read_exactly(fd, &got, strlen(snapshot));
         strbuf_reset(&got);
-        ck_assert_int_eq(server_publish(server, &change_moved, 1), 0);
+        ck_assert_int_eq(server_publish(server, &change_moved, 1, 9, "b007"), 0);
         read_exactly(fd, &got, strlen(change));
         ck_assert_str_eq(got.data, change);
         close(fd);
@@ -1123,8 +1129,12 @@ START_TEST(test_watch_slow_reader_dropped) {
         strbuf_reset(&got);
 
         while (server_n_watchers(server) == 2) {
+                int k;
+
                 ck_assert_uint_lt(published, limit);
-                ck_assert_int_eq(server_publish(server, &change_moved, 1), 0);
+                k = server_publish(server, &change_moved, 1, 9, "b007");
+                /* how many it dropped: the slow one, once */
+                ck_assert_int_eq(k, server_n_watchers(server) == 2 ? 0 : 1);
                 published += strlen(change);
                 n++;
                 /* the fast one keeps up */
@@ -1134,23 +1144,29 @@ START_TEST(test_watch_slow_reader_dropped) {
         /* nobody is dropped before more than the limit is queued for it */
         ck_assert_uint_gt(published, SERVER_WATCH_QUEUE_MAX);
         ck_assert_uint_eq(server_n_watchers(server), 1);
-        ck_assert_uint_eq(server_n_clients(server), 1);
 
         read_exactly(fast, &got, n * strlen(change));
         for (size_t i = 0; i < n; i++)
                 ck_assert_mem_eq(got.data + i * strlen(change), change, strlen(change));
 
-        /* the slow one finds its stream cut: what it gets ends at a line it never finishes, then EOF */
+        /* the slow one finds whole lines, then one that says why the stream ends, then EOF */
         {
-                size_t len;
+                static const char dropped[] = "{\"event\":\"dropped\",\"reason\":\"too-slow\"}\n";
+                size_t len, k;
                 bool reset;
                 char *rest = client_read_all(slow, &len, &reset);
 
-                ck_assert_uint_ge(len, strlen(snapshot));
+                ck_assert(!reset);
+                ck_assert_uint_ge(len, strlen(snapshot) + strlen(dropped));
                 ck_assert_uint_lt(len, strlen(snapshot) + published);
                 ck_assert_mem_eq(rest, snapshot, strlen(snapshot));
+                ck_assert_str_eq(rest + len - strlen(dropped), dropped);
+                for (k = strlen(snapshot); k + strlen(dropped) < len; k += strlen(change))
+                        ck_assert_mem_eq(rest + k, change, strlen(change));
+                ck_assert_uint_eq(k + strlen(dropped), len);
                 free(rest);
         }
+        PUMP_UNTIL(server_n_clients(server) == 1);
         assert_answer("ping\n", "pong\n");
         close(slow);
         close(fast);
@@ -1181,7 +1197,7 @@ START_TEST(test_watch_big_change) {
         fd = watch_connect("watch\n");
         read_exactly(fd, &got, strlen(snapshot));
         strbuf_reset(&got);
-        ck_assert_int_eq(server_publish(server, &c, 1), 0);
+        ck_assert_int_eq(server_publish(server, &c, 1, 9, "b007"), 0);
         ck_assert_uint_eq(server_n_watchers(server), 1);
         read_exactly(fd, &got, strlen(line));
         ck_assert_str_eq(got.data, line);
@@ -1190,8 +1206,11 @@ START_TEST(test_watch_big_change) {
         /* one that stops reading is dropped once more than the limit is left unread: not at
          * the first change it leaves unread, at the latest by the third */
         for (n = 0; server_n_watchers(server) == 1; n++) {
+                int k;
+
                 ck_assert_uint_lt(n, 3);
-                ck_assert_int_eq(server_publish(server, &c, 1), 0);
+                k = server_publish(server, &c, 1, 9, "b007");
+                ck_assert_int_eq(k, server_n_watchers(server) == 1 ? 0 : 1);
         }
         ck_assert_uint_ge(n, 2);
         close(fd);
@@ -1205,7 +1224,7 @@ START_TEST(test_publish_without_watchers) {
         int idle = client_connect();
 
         PUMP_UNTIL(server_n_clients(server) == 1);
-        ck_assert_int_eq(server_publish(server, &change_moved, 1), 0);
+        ck_assert_int_eq(server_publish(server, &change_moved, 1, 9, "b007"), 0);
         ck_assert_uint_eq(server_n_clients(server), 1);
         /* a client still sending its request gets no watch lines */
         ck_assert_uint_eq(client_send(idle, "ping\n", 5), 5);
@@ -1249,7 +1268,7 @@ START_TEST(test_socket_lost_and_replaced) {
 
         /* the watcher connected before keeps its stream */
         strbuf_reset(&got);
-        ck_assert_int_eq(server_publish(server, &change_moved, 1), 0);
+        ck_assert_int_eq(server_publish(server, &change_moved, 1, 9, "b007"), 0);
         read_exactly(watcher, &got, strlen(change));
         ck_assert_str_eq(got.data, change);
         ck_assert_uint_eq(server_n_watchers(server), 1);
