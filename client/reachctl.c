@@ -1278,7 +1278,7 @@ static int run_watch(const Args *a, const char *path) {
                         /* the server `url` answers for, as the daemon marks it */
                         r = mirror_update(&mirror, &w, line, len);
                         /* what to say should the time run out: the last word on that server */
-                        if (!removed && (a->has_port || w.is_default)) {
+                        if (!removed && w.has_port && (a->has_port || w.is_default)) {
                                 watchline_done(&last);
                                 last = w;
                                 w = (WatchLine) {};

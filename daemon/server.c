@@ -48,6 +48,7 @@ struct Client {
         size_t out_sent;
         uint64_t watch_since;                 /* CLOCK_MONOTONIC, when it started watching */
         bool dropped;                         /* a watcher told it is dropped, reading its last lines */
+        bool sent_mid_line;                   /* what the kernel has of the stream ends inside a line */
 };
 
 struct Server {
@@ -180,10 +181,13 @@ static int client_flush(Client *c) {
                                 break;
                         return -errno;
                 }
+                if (n == 0)
+                        break;
                 c->out_sent += (size_t) n;
+                c->sent_mid_line = c->out.data[c->out_sent - 1] != '\n';
                 /* a dropped watcher still reading what the kernel holds for it gets its time to
                  * reach the line that says why */
-                if (c->dropped && n > 0 && client_arm_timer(c) < 0)
+                if (c->dropped && client_arm_timer(c) < 0)
                         return -ENOMEM;
         }
         if (client_queued(c) == 0) {
@@ -253,7 +257,8 @@ static int client_start_answer(Client *c) {
 static int client_say_dropped(Client *c, const char *reason) {
         size_t keep = c->out_sent;
 
-        if (keep > 0 && c->out.data[keep - 1] != '\n') {
+        /* out_sent alone cannot tell: the buffer is compacted once its sent part is dropped */
+        if (c->sent_mid_line) {
                 const char *nl = memchr(c->out.data + keep, '\n', c->out.len - keep);
 
                 keep = nl ? (size_t) (nl - c->out.data) + 1 : c->out.len;

@@ -116,11 +116,11 @@ python3 "$TESTLIB/mirror.py" --slow "$NETNS_SOCKET" "$netns_tmp/slow.out" 120 &
 SLOW=$!
 netns_track "$SLOW"
 netns_wait_for 5 "the slow watcher" test -e "$netns_tmp/slow.out.ready"
-# candidate URLs come, one by one: a change for watchers each time, each line longer than the
-# last, far more than a watcher may leave unread
+# candidate URLs come, one by one: the daemon publishes them in bursts, each line longer than
+# the last, far more than a watcher may leave unread
 i=1
-while [ "$i" -le 250 ] && ! netns_log_has "dropped 1 watch client"; do
-        ip addr add "10.9.0.$i/16" dev lan1
+while [ "$i" -le 1000 ] && ! netns_log_has "dropped 1 watch client"; do
+        ip addr add "10.9.$((i / 250)).$((i % 250 + 1))/16" dev lan1
         i=$((i + 1))
 done
 netns_check_log "the daemon says it dropped the watcher that did not read" "dropped 1 watch client that did not read"

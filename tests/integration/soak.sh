@@ -268,9 +268,9 @@ fi
 echo "## the watchers"
 jq -c --argjson p "$P" '.servers[] | select(.port == $p)' "$netns_json" >"$netns_tmp/final-server.json"
 # watch_tail_equal FILE: the last line of FILE for the port, without the fields of the change
-# ("event", "previous_…"), equals the view
+# ("event", "generation", "boot_id", "changed", "previous_…"), equals the view
 watch_tail_equal() {
-        jq -c --argjson p "$P" 'select(.port == $p) | del(.event, .previous_share_url, .previous_problem)' "$1" |
+        jq -c --argjson p "$P" 'select(.port == $p) | del(.event, .generation, .boot_id, .changed, .previous_share_url, .previous_problem)' "$1" |
                 tail -n 1 >"$1.last"
         cmp -s "$1.last" "$netns_tmp/final-server.json"
 }

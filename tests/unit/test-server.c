@@ -1213,6 +1213,22 @@ START_TEST(test_watch_big_change) {
                 ck_assert_int_eq(k, server_n_watchers(server) == 1 ? 0 : 1);
         }
         ck_assert_uint_ge(n, 2);
+        /* what it then reads are whole lines, the first of which the kernel held in part before
+         * the buffer was compacted, and the line that says why the stream ends */
+        {
+                static const char dropped[] = "{\"event\":\"dropped\",\"reason\":\"too-slow\"}\n";
+                size_t len, k;
+                bool reset;
+                char *rest = client_read_all(fd, &len, &reset);
+
+                ck_assert(!reset);
+                ck_assert_uint_ge(len, strlen(line) + strlen(dropped));
+                for (k = 0; k + strlen(dropped) < len; k += strlen(line))
+                        ck_assert_mem_eq(rest + k, line, strlen(line));
+                ck_assert_uint_eq(k + strlen(dropped), len);
+                ck_assert_str_eq(rest + k, dropped);
+                free(rest);
+        }
         close(fd);
         strbuf_done(&got);
         free(snapshot);
