@@ -168,7 +168,9 @@ static int field_process(StrBuf *b, const ReachServer *srv) {
                 strbuf_append(b, "]");
         } else
                 strbuf_append(b, "null");
-        return strbuf_appendf(b, ",\"start_time\":%llu}", (unsigned long long) srv->process.start_time);
+        strbuf_appendf(b, ",\"start_time\":%llu,\"via\":", (unsigned long long) srv->process.start_time);
+        strbuf_append_json_string(b, srv->process.via[0] ? srv->process.via : NULL);
+        return strbuf_append(b, "}");
 }
 
 static int field_share_url(StrBuf *b, const ReachServer *srv) {

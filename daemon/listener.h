@@ -30,6 +30,7 @@ typedef struct ProcInfo {
         char *cmdline;                        /* NUL-separated arguments joined by spaces; may be NULL */
         uint64_t start_time;                  /* /proc/PID/stat field 22, clock ticks after boot */
         struct ProcChain *chain;              /* the process and its ancestors; a reference, may be NULL */
+        char via[16];                         /* the container port forwarder it is, "" when none */
 } ProcInfo;
 
 void procinfo_done(ProcInfo *p);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "event.h"
 #include "format.h"
+#include "forwarder.h"
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
@@ -265,21 +266,25 @@ static int manager_cached_procs(const Manager *m, ProcInfo **ret) {
 /* Owners of the listeners we cover, looking up /proc only for sockets not seen before */
 static int manager_update_procs(Manager *m, const ReachConfig *config, ProcInfo **ret) {
         _cleanup_free_ uint64_t *missing = NULL;
+        _cleanup_free_ Listener *missing_ls = NULL;
         _cleanup_free_ ProcInfo *found = NULL;
         ProcCache next = {};
         size_t n_missing = 0;
         int r;
 
         missing = calloc(m->n_listeners + 1, sizeof(*missing));
+        missing_ls = calloc(m->n_listeners + 1, sizeof(*missing_ls));
         next.items = calloc(m->n_listeners + 1, sizeof(*next.items));
-        if (!missing || !next.items) {
+        if (!missing || !missing_ls || !next.items) {
                 r = -ENOMEM;
                 goto fail;
         }
         for (size_t i = 0; i < m->n_listeners; i++)
-                if (reach_listener_selected(&m->listeners[i], config) &&
-                    !proc_cache_find(&m->procs, m->listeners[i].inode))
+                if (reach_listener_candidate(&m->listeners[i], config) &&
+                    !proc_cache_find(&m->procs, m->listeners[i].inode)) {
+                        missing_ls[n_missing] = m->listeners[i];
                         missing[n_missing++] = m->listeners[i].inode;
+                }
         if (n_missing > 0) {
                 found = calloc(n_missing, sizeof(*found));
                 if (!found) {
@@ -287,8 +292,13 @@ static int manager_update_procs(Manager *m, const ReachConfig *config, ProcInfo 
                         goto fail;
                 }
                 r = procinfo_lookup("/proc", missing, n_missing, found);
-                if (r < 0)
+                if (r >= 0)
+                        r = forwarder_lookup("/proc", missing_ls, n_missing, found);
+                if (r < 0) {
+                        for (size_t j = 0; j < n_missing; j++)
+                                procinfo_done(&found[j]);
                         goto fail;
+                }
         }
         /* the new cache: what is still listening, old entries moved over, new ones added */
         for (size_t i = 0; i < m->n_listeners; i++) {

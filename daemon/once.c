@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "format.h"
+#include "forwarder.h"
 #include "log.h"
 #include "macro.h"
 #include "nl80211.h"
@@ -95,6 +96,8 @@ int once_run(const Options *o, FILE *out) {
                 for (size_t i = 0; i < n_listeners; i++)
                         inodes[i] = listeners[i].inode;
                 r = procinfo_lookup("/proc", inodes, n_listeners, procs.items);
+                if (r >= 0)
+                        r = forwarder_lookup("/proc", listeners, n_listeners, procs.items);
                 if (r < 0)
                         return log_errno(LOG_ERR, r, "cannot find the owners of listening sockets");
         }

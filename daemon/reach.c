@@ -352,7 +352,7 @@ static bool lan_address_refused(const State *s, const ReachServer *srv, const Li
                     reach_link_audience(s, link) != REACH_AUDIENCE_LAN)
                         continue;
                 for (size_t i = 0; i < n_listeners && !accepted; i++)
-                        accepted = listeners[i].port == srv->port && reach_listener_selected(&listeners[i], config) &&
+                        accepted = listeners[i].port == srv->port &&
                                 listener_accepts(&listeners[i], a->family, &a->address, a->ifindex);
                 if (!accepted)
                         return true;
@@ -394,13 +394,22 @@ static ReachProblem server_problem(const State *s, const ReachServer *srv, const
         return REACH_PROBLEM_NO_NETWORK;
 }
 
-bool reach_listener_selected(const Listener *l, const ReachConfig *config) {
+bool reach_listener_candidate(const Listener *l, const ReachConfig *config) {
         if (config->n_ports == 0)
-                return l->uid == config->uid && l->port >= 1024;
+                return true;
         for (size_t i = 0; i < config->n_ports; i++)
                 if (config->ports[i] == l->port)
                         return true;
         return false;
+}
+
+bool reach_listener_selected(const Listener *l, const ProcInfo *p, const ReachConfig *config) {
+        if (config->n_ports > 0)
+                return reach_listener_candidate(l, config);
+        /* a container's published port: root's docker-proxy, or a forwarder on a low port */
+        if (p && p->pid > 0 && p->via[0])
+                return true;
+        return l->uid == config->uid && l->port >= 1024;
 }
 
 /* By interface and URL, then by rank: the ranked array's order is the order of the addresses */
@@ -442,7 +451,7 @@ static int server_build(ReachServer *srv, const State *s, const Listener *listen
         for (size_t i = 0; i < n_listeners; i++) {
                 const Listener *l = &listeners[i];
 
-                if (l->port != srv->port || !reach_listener_selected(l, config))
+                if (l->port != srv->port)
                         continue;
                 srv->listening = true;
                 if (l->family == AF_INET6 && l->socket_is_v6 && l->v6only && inaddr_is_any(l->family, &l->address))
@@ -467,7 +476,7 @@ static int server_build(ReachServer *srv, const State *s, const Listener *listen
                 for (size_t i = 0; i < n_listeners; i++) {
                         const Listener *l = &listeners[i];
 
-                        if (l->port != srv->port || !reach_listener_selected(l, config) ||
+                        if (l->port != srv->port ||
                             !listener_accepts(l, a->family, &a->address, a->ifindex))
                                 continue;
                         r = candidates_add(&c, s, config, srv->port, a->family, &a->address,
@@ -531,8 +540,7 @@ static int collect_ports(const Listener *listeners, size_t n_listeners, const Re
                         ports[n++] = config->ports[i];
         else
                 for (size_t i = 0; i < n_listeners; i++)
-                        if (reach_listener_selected(&listeners[i], config))
-                                ports[n++] = listeners[i].port;
+                        ports[n++] = listeners[i].port;
         qsort(ports, n, sizeof(*ports), port_compare);
         if (n > 1) {
                 size_t k = 1;
@@ -547,16 +555,31 @@ static int collect_ports(const Listener *listeners, size_t n_listeners, const Re
         return 0;
 }
 
-int reach_compute(const State *s, const Listener *listeners, size_t n_listeners,
-                  const ProcInfo *procs, const ReachConfig *config, ReachView **ret) {
+int reach_compute(const State *s, const Listener *all, size_t n_all,
+                  const ProcInfo *all_procs, const ReachConfig *config, ReachView **ret) {
+        _cleanup_free_ Listener *listeners = NULL;
+        _cleanup_free_ ProcInfo *procs = NULL;
+        size_t n_listeners = 0;
         ReachView *v;
         uint16_t *ports = NULL;
         size_t n_ports = 0;
         int r;
 
+        /* the listeners of the servers we cover, with their owners (borrowed, not copied) */
+        listeners = calloc(n_all + 1, sizeof(*listeners));
+        procs = calloc(n_all + 1, sizeof(*procs));
         v = calloc(1, sizeof(*v));
-        if (!v)
+        if (!listeners || !procs || !v) {
+                free(v);
                 return -ENOMEM;
+        }
+        for (size_t i = 0; i < n_all; i++)
+                if (reach_listener_selected(&all[i], all_procs ? &all_procs[i] : NULL, config)) {
+                        listeners[n_listeners] = all[i];
+                        if (all_procs)
+                                procs[n_listeners] = all_procs[i];
+                        n_listeners++;
+                }
         r = collect_ports(listeners, n_listeners, config, &ports, &n_ports);
         if (r < 0)
                 goto fail;

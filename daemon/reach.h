@@ -108,8 +108,11 @@ ReachView *reach_view_free(ReachView *v);
 void reach_view_freep(ReachView **v);
 
 /* The listener belongs to a server we cover: a watched port, or with none watched, a port >= 1024
- * of the configured uid */
-bool reach_listener_selected(const Listener *l, const ReachConfig *config);
+ * of the configured uid or any port of a container port forwarder (p->via; p may be NULL) */
+bool reach_listener_selected(const Listener *l, const ProcInfo *p, const ReachConfig *config);
+/* The listener's owner must be looked up to tell whether it is selected: every listener when no
+ * port is watched (a container port forwarder's counts whoever owns it), else the watched ports */
+bool reach_listener_candidate(const Listener *l, const ReachConfig *config);
 
 /* The share URL of the server, NULL when it has none: its best shareable LAN URL */
 const ReachUrl *reach_server_share(const ReachServer *srv);

@@ -7,7 +7,9 @@
 #include "macro.h"
 #include "response.h"
 
-#define NO_SERVER_TEXT "no dev server is listening (looked at TCP ports >= 1024 of this user)"
+#define NO_SERVER_TEXT "no dev server is listening (looked at TCP ports >= 1024 of this user and at " \
+        "ports published from containers by a proxy; one published without a proxy process, as " \
+        "with Docker's userland-proxy off or a Kubernetes hostPort, has no socket to see, not even with --port)"
 
 int response_error(StrBuf *b, const char *code, const char *text) {
         strbuf_append(b, "ERR ");

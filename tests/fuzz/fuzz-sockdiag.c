@@ -91,7 +91,7 @@ static void check_view(const Listener *ls, size_t n, const ProcInfo *procs, cons
         for (size_t i = 0; i < v->n_servers; i++)
                 fuzz_assert(config->n_ports == 0 || v->servers[i].watched);
         for (size_t i = 0; i < n; i++)
-                if (reach_listener_selected(&ls[i], config))
+                if (reach_listener_selected(&ls[i], procs ? &procs[i] : NULL, config))
                         fuzz_assert(reach_view_find(v, ls[i].port)->listening);
         for (RequestCommand c = 0; c < _REQUEST_COMMAND_MAX; c++)
                 check_render(s, v, c);

@@ -293,6 +293,17 @@ netns_wait_slaac() {
                 jq -r '[.[].addr_info[] | select(.temporary) | .local][0]')
 }
 
+# netns_lan4 ADDRESS: this machine on an IPv4 LAN: lan0 (Ethernet, ADDRESS/24, the default route
+# via .1) and the peer's phone0 (.20 of the same /24), up.
+netns_lan4() {
+        netns_peer_new
+        netns_ether_peer lan0 phone0
+        ip addr add "$1/24" dev lan0
+        ip route add default via "${1%.*}.1" dev lan0 onlink
+        netns_peer ip addr add "${1%.*}.20/24" dev phone0
+        netns_wait_operstate lan0 UP
+}
+
 # ---- servers ----
 
 # netns_http PORT ADDRESS: python3 -m http.server bound to ADDRESS; waits until it listens.

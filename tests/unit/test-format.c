@@ -36,7 +36,7 @@ START_TEST(test_server_json) {
         ReachBind binds[1] = { { .family = AF_INET } };
         ReachServer srv = {
                 .port = 5173, .watched = true, .listening = true, .binds = binds, .n_binds = 1,
-                .process = { .pid = 4242, .name = "node", .cmdline = (char *) "node \"vite\"\t" },
+                .process = { .pid = 4242, .name = "node", .cmdline = (char *) "node \"vite\"\t", .via = "pasta" },
                 .urls = urls, .n_urls = 2,
         };
         StrBuf b = STRBUF_INIT;
@@ -49,7 +49,7 @@ START_TEST(test_server_json) {
         ck_assert_str_eq(b.data,
                 "{\"port\":5173,\"watched\":true,\"listening\":true,\"default\":false,"
                 "\"binds\":[\"0.0.0.0\"],"
-                "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\",\"args\":null,\"start_time\":0},"
+                "\"v6only\":false,\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node \\\"vite\\\"\\t\",\"args\":null,\"start_time\":0,\"via\":\"pasta\"},"
                 "\"share_url\":\"http://192.168.1.23:5173/\","
                 "\"audiences\":{\"lan\":\"http://192.168.1.23:5173/\",\"vpn\":null,\"host\":null},"
                 "\"problem\":null,\"problem_text\":null,\"hint\":null,\"urls\":["

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "forwarder.h"
 #include "macro.h"
 #include "procinfo.h"
 #include "testutil.h"
@@ -255,6 +256,15 @@ static void fake_proc_setup(void) {
         make_process(700, "averyveryverylongname\n", big, sizeof(big), "20", long_comm, ELEMENTSOF(long_comm));
         /* Exited before fd/ was read: no fd directory at all */
         make_dir("800");
+        /* root's docker-proxy: its fd/ is closed to us, its command line is not */
+        make_process(1900, "docker-proxy\n", CMDLINE("/usr/bin/docker-proxy\0-proto\0tcp\0-host-ip\0"
+                     "0.0.0.0\0-host-port\0" "3000\0-container-ip\0" "172.17.0.2\0-container-port\0" "80\0"),
+                     "30", NULL, 0);
+        make_process(1901, "docker-proxy\n", CMDLINE("/usr/bin/docker-proxy\0-proto\0udp\0-host-ip\0"
+                     "0.0.0.0\0-host-port\0" "3001\0"), "30", NULL, 0);
+        /* rootless Podman's forwarder belongs to the user: found by its socket */
+        static const char *const rootless[] = { "socket:[6002]" };
+        make_process(1950, "rootlessport\n", CMDLINE("rootlessport\0"), "40", rootless, ELEMENTSOF(rootless));
         /* Not processes */
         make_dir("sys");
         make_dir("0123");
@@ -383,6 +393,70 @@ START_TEST(test_lookup_pid_reused) {
 }
 END_TEST
 
+START_TEST(test_forwarders) {
+        Listener ls[] = {
+                { .family = AF_INET, .port = 3000, .uid = 0, .inode = 6000 },
+                { .family = AF_INET, .port = 3001, .uid = 0, .inode = 6001 },
+                { .family = AF_INET, .port = 8080, .uid = 1000, .inode = 6002 },
+                { .family = AF_INET6, .port = 3000, .uid = 0, .inode = 6003, .v6only = true },
+        };
+        uint64_t inodes[ELEMENTSOF(ls)];
+        ProcInfo ret[ELEMENTSOF(ls)];
+
+        for (size_t i = 0; i < ELEMENTSOF(ls); i++)
+                inodes[i] = ls[i].inode;
+        ck_assert_int_eq(procinfo_lookup(root, inodes, ELEMENTSOF(ls), ret), 0);
+        ck_assert_int_eq(ret[0].pid, 0);
+        ck_assert_int_eq(forwarder_lookup(root, ls, ELEMENTSOF(ls), ret), 0);
+        /* tcp, 0.0.0.0:3000: the first docker-proxy; the udp one publishes no TCP port */
+        ck_assert_int_eq(ret[0].pid, 1900);
+        ck_assert_uint_eq(ret[0].inode, 6000);
+        ck_assert_str_eq(ret[0].via, "docker-proxy");
+        ck_assert_str_eq(ret[0].name, "docker-proxy");
+        ck_assert_str_eq(ret[0].cmdline, "/usr/bin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 3000 "
+                         "-container-ip 172.17.0.2 -container-port 80");
+        ck_assert_int_eq(ret[1].pid, 0);
+        ck_assert_int_eq(ret[2].pid, 1950);
+        ck_assert_str_eq(ret[2].via, "rootlessport");
+        /* a v6only :: socket on the port is not 0.0.0.0's proxy (Docker runs one for ::) */
+        ck_assert_int_eq(ret[3].pid, 0);
+        for (size_t i = 0; i < ELEMENTSOF(ls); i++)
+                procinfo_done(&ret[i]);
+}
+END_TEST
+
+START_TEST(test_parse_docker_proxy) {
+        static const char *const full[] = { "/usr/bin/docker-proxy", "-proto", "tcp", "-host-ip", "::1",
+                                            "-host-port", "8443", "-container-ip", "fd00::2", "-container-port", "443" };
+        static const char *const no_ip[] = { "docker-proxy", "--host-port", "80" };
+        static const char *const bad_port[] = { "docker-proxy", "-host-port", "70000" };
+        static const char *const bad_ip[] = { "docker-proxy", "-host-ip", "localhost", "-host-port", "80" };
+        static const char *const sctp[] = { "docker-proxy", "-proto", "sctp", "-host-port", "80" };
+        static const char *const dangling[] = { "docker-proxy", "-host-port" };
+        union in_addr_union a;
+        uint16_t port = 0;
+        int family = -1;
+
+        ck_assert_int_eq(forwarder_parse_docker_proxy(full, ELEMENTSOF(full), &family, &a, &port), 0);
+        ck_assert_int_eq(family, AF_INET6);
+        ck_assert_uint_eq(port, 8443);
+        ck_assert_int_eq(forwarder_parse_docker_proxy(no_ip, ELEMENTSOF(no_ip), &family, &a, &port), 0);
+        ck_assert_int_eq(family, AF_UNSPEC);
+        ck_assert_uint_eq(port, 80);
+        port = 1;
+        ck_assert_int_eq(forwarder_parse_docker_proxy(bad_port, ELEMENTSOF(bad_port), &family, &a, &port), -EINVAL);
+        ck_assert_int_eq(forwarder_parse_docker_proxy(bad_ip, ELEMENTSOF(bad_ip), &family, &a, &port), -EINVAL);
+        ck_assert_int_eq(forwarder_parse_docker_proxy(sctp, ELEMENTSOF(sctp), &family, &a, &port), -EINVAL);
+        ck_assert_int_eq(forwarder_parse_docker_proxy(dangling, ELEMENTSOF(dangling), &family, &a, &port), -EINVAL);
+        ck_assert_uint_eq(port, 1);
+        ck_assert(forwarder_is("docker-proxy"));
+        ck_assert(forwarder_is("pasta"));
+        ck_assert(forwarder_is("slirp4netns"));
+        ck_assert(!forwarder_is("docker"));
+        ck_assert(!forwarder_is(""));
+}
+END_TEST
+
 static Suite *procinfo_suite(void) {
         Suite *s = suite_create("procinfo");
         TCase *tc = tcase_create("parsers");
@@ -395,11 +469,13 @@ static Suite *procinfo_suite(void) {
         tcase_add_test(tc, test_parse_stat_start_time_last_field);
         tcase_add_test(tc, test_parse_stat_start_time_bad);
         tcase_add_test(tc, test_done);
+        tcase_add_test(tc, test_parse_docker_proxy);
         suite_add_tcase(s, tc);
 
         /* Built once in the parent, so a failing (forked) test leaves nothing behind */
         tcase_add_unchecked_fixture(tc_lookup, fake_proc_setup, fake_proc_teardown);
         tcase_add_test(tc_lookup, test_lookup);
+        tcase_add_test(tc_lookup, test_forwarders);
         tcase_add_test(tc_lookup, test_lookup_nothing_wanted);
         tcase_add_test(tc_lookup, test_lookup_no_proc);
         tcase_add_loop_test(tc_lookup, test_lookup_pid_reused, 0, 2);

@@ -17,7 +17,9 @@
 
 #define UID 1000
 
-#define NO_SERVER "no dev server is listening (looked at TCP ports >= 1024 of this user)"
+#define NO_SERVER "no dev server is listening (looked at TCP ports >= 1024 of this user and at " \
+        "ports published from containers by a proxy; one published without a proxy process, as " \
+        "with Docker's userland-proxy off or a Kubernetes hostPort, has no socket to see, not even with --port)"
 #define HINT_8000 "restart it with `python3 -m http.server 8000 --bind 0.0.0.0` so it listens on every interface"
 
 static State *st;
@@ -332,7 +334,7 @@ START_TEST(test_watch) {
                 "{\"event\":\"snapshot\",\"generation\":7,\"boot_id\":\"b007\","
                 "\"previous_share_url\":\"http://192.168.1.23:5173/\",\"previous_problem\":null,"
                 "\"port\":5173,\"watched\":false,\"listening\":true,\"default\":true,\"binds\":[\"0.0.0.0\"],\"v6only\":false,"
-                "\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node /usr/bin/vite\",\"args\":null,\"start_time\":200},"
+                "\"process\":{\"pid\":4242,\"name\":\"node\",\"cmdline\":\"node /usr/bin/vite\",\"args\":null,\"start_time\":200,\"via\":null},"
                 "\"share_url\":\"http://192.168.1.23:5173/\",";
         FormatStream stream = { .generation = 7, .boot_id = "b007" };
         StrBuf expected = STRBUF_INIT;
