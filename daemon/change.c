@@ -20,21 +20,6 @@ const char *change_type_to_string(ChangeType t) {
         return NULL;
 }
 
-static bool url_equal(const ReachUrl *a, const ReachUrl *b) {
-        return strcmp(a->url, b->url) == 0 && a->ifindex == b->ifindex && strcmp(a->ifname, b->ifname) == 0 &&
-               a->kind == b->kind && a->audience == b->audience && a->address_flags == b->address_flags &&
-               a->default_route == b->default_route && a->shareable == b->shareable && a->reason == b->reason;
-}
-
-static bool urls_equal(const ReachServer *a, const ReachServer *b) {
-        if (a->n_urls != b->n_urls)
-                return false;
-        for (size_t i = 0; i < a->n_urls; i++)
-                if (!url_equal(&a->urls[i], &b->urls[i]))
-                        return false;
-        return true;
-}
-
 static bool share_equal(const ReachServer *a, const ReachServer *b) {
         const ReachUrl *x = reach_server_share(a), *y = reach_server_share(b);
 
@@ -102,7 +87,7 @@ int change_compute(const ReachView *old, const ReachView *new, Change **ret, siz
                 } else {
                         Change c = { .type = CHANGE_CHANGED, .port = a->port, .old = a, .new = b,
                                      .share_changed = !share_equal(a, b),
-                                     .urls_changed = !urls_equal(a, b),
+                                     .urls_changed = !reach_server_urls_equal(a, b),
                                      .problem_changed = a->problem != b->problem,
                                      .server_changed = !server_equal(a, b) };
 

@@ -243,26 +243,10 @@ int format_server_json(StrBuf *b, const ReachServer *srv) {
         return strbuf_append(b, "}");
 }
 
-int format_server_diff(const ReachServer *a, const ReachServer *b, uint32_t *ret_fields) {
-        StrBuf x = STRBUF_INIT, y = STRBUF_INIT;
-        uint32_t fields = 0;
-        int r = 0;
-
-        for (size_t i = 0; i < _FORMAT_FIELD_MAX && r >= 0; i++) {
-                strbuf_reset(&x);
-                strbuf_reset(&y);
-                server_fields[i].append(&x, a);
-                server_fields[i].append(&y, b);
-                r = x.error < 0 ? x.error : y.error;
-                if (r >= 0 && (x.len != y.len || memcmp(x.data, y.data, x.len) != 0))
-                        fields |= 1U << i;
-        }
-        strbuf_done(&x);
-        strbuf_done(&y);
-        if (r < 0)
-                return r;
-        *ret_fields = fields;
-        return 0;
+int format_server_field(StrBuf *b, const ReachServer *srv, FormatField f) {
+        if (f >= _FORMAT_FIELD_MAX)
+                return (b->error = -EINVAL);
+        return server_fields[f].append(b, srv);
 }
 
 int format_watch_json(StrBuf *b, const ReachServer *srv, const char *event, const ReachServer *previous,

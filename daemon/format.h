@@ -53,8 +53,11 @@ typedef struct FormatStream {
 
 /* One server object */
 int format_server_json(StrBuf *b, const ReachServer *srv);
+/* The value of one field of the server object */
+int format_server_field(StrBuf *b, const ReachServer *srv, FormatField f);
 /* Which fields of the two servers' objects differ, as bits 1 << FormatField: the JSON is the
- * measure, so a change is exactly what a client would see */
+ * measure, so a change is exactly what a client would see. Compares the values the fields are
+ * rendered from first, and renders only a field those cannot decide (format-diff.c). */
 int format_server_diff(const ReachServer *a, const ReachServer *b, uint32_t *ret_fields);
 /* One watch line's object (no newline): "event", "generation", "boot_id", "changed" (the names of
  * the fields in changed, when it is not 0), the share URL and problem of previous (the server in

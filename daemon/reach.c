@@ -636,6 +636,23 @@ const ReachUrl *reach_server_best(const ReachServer *srv, ReachAudience audience
         return NULL;
 }
 
+bool reach_url_equal(const ReachUrl *a, const ReachUrl *b) {
+        return strcmp(a->url, b->url) == 0 && a->family == b->family &&
+               inaddr_equal(a->family, &a->address, &b->address) && a->ifindex == b->ifindex &&
+               strcmp(a->ifname, b->ifname) == 0 && a->kind == b->kind && a->audience == b->audience &&
+               a->default_route == b->default_route && a->shareable == b->shareable && a->reason == b->reason &&
+               a->address_flags == b->address_flags;
+}
+
+bool reach_server_urls_equal(const ReachServer *a, const ReachServer *b) {
+        if (a->n_urls != b->n_urls)
+                return false;
+        for (size_t i = 0; i < a->n_urls; i++)
+                if (!reach_url_equal(&a->urls[i], &b->urls[i]))
+                        return false;
+        return true;
+}
+
 const ReachUrl *reach_server_share(const ReachServer *srv) {
         return srv->n_urls > 0 && srv->urls[0].shareable && srv->urls[0].audience == REACH_AUDIENCE_LAN ?
                 &srv->urls[0] : NULL;

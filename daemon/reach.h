@@ -116,6 +116,9 @@ bool reach_listener_candidate(const Listener *l, const ReachConfig *config);
 
 /* The share URL of the server, NULL when it has none: its best shareable LAN URL */
 const ReachUrl *reach_server_share(const ReachServer *srv);
+/* Equal in every value a URL is published with (not the metric or the SSID, which are not) */
+bool reach_url_equal(const ReachUrl *a, const ReachUrl *b);
+bool reach_server_urls_equal(const ReachServer *a, const ReachServer *b);
 /* The best shareable URL for the audience, NULL when none */
 const ReachUrl *reach_server_best(const ReachServer *srv, ReachAudience audience);
 /* The ranking of §4: < 0 when a is the better URL. Shareable first, then by audience. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "macro.h"
 #include "testutil.h"
 
 static void parse(int family, const char *s, union in_addr_union *ret) {
@@ -268,6 +269,178 @@ START_TEST(test_url_interface) {
 }
 END_TEST
 
+/* ---- format_server_diff against the rendered fields, on random servers ---- */
+
+static uint32_t rnd_state = 12345;
+
+static uint32_t rnd(uint32_t n) {
+        rnd_state = rnd_state * 1103515245U + 12345U;
+        return (rnd_state >> 8) % n;
+}
+
+/* Pools with equal values (so most fields are alike) and strings that differ only in bytes that
+ * are not UTF-8 (so they render alike) */
+static const char *const url_pool[] = {
+        "http://192.168.1.23:5173/", "http://192.168.1.24:5173/", "http://[2001:db8::5]:5173/",
+        "http://caf\xc3\xa9:5173/", "http://caf\xff:5173/", "http://caf\xfe:5173/", "http://caf:5173/",
+};
+static const char *const hint_pool[] = {
+        NULL, "run vite --host", "run vite --host 0.0.0.0", "\xff", "\xfe", "\xc3\xa9", "", "a\"b",
+};
+static const char *const cmdline_pool[] = { NULL, "", "node vite", "node vite --host", "node \xff", "node \xfe" };
+static const char *const ifname_pool[] = { "wlan0", "eth0", "lo", "wg0", "w\xff", "w\xfe" };
+
+static ReachUrl random_url(void) {
+        static const char *const addr4[] = { "192.168.1.23", "10.0.0.1" };
+        static const char *const addr6[] = { "2001:db8::5", "fe80::1" };
+        static const uint32_t flags[] = { 0, IFA_F_SECONDARY, IFA_F_PERMANENT, IFA_F_TENTATIVE, 0x80000000U };
+        static const ReachReason reasons[] = { REACH_REASON_NONE, REACH_REASON_NONE, REACH_REASON_DOWN,
+                                               REACH_REASON_NO_CARRIER, REACH_REASON_LOOPBACK };
+        int family = rnd(3) == 0 ? AF_INET6 : AF_INET;
+        ReachUrl u = make_url(url_pool[rnd(ELEMENTSOF(url_pool))], family,
+                              family == AF_INET ? addr4[rnd(2)] : addr6[rnd(2)], (int) rnd(3),
+                              ifname_pool[rnd(ELEMENTSOF(ifname_pool))], (LinkKind) rnd(4),
+                              flags[rnd(ELEMENTSOF(flags))], rnd(2), reasons[rnd(ELEMENTSOF(reasons))]);
+
+        if (rnd(4) == 0)
+                u.audience = (ReachAudience) rnd(_REACH_AUDIENCE_MAX);
+        if (rnd(4) == 0)
+                u.shareable = !u.shareable;
+        u.metric = rnd(3);
+        return u;
+}
+
+static void random_server(ReachServer *srv, ReachUrl *urls, ReachBind *binds, ProcChain *const *chains) {
+        static const char *const bind4[] = { "0.0.0.0", "127.0.0.1", "192.168.1.23" };
+        size_t n_urls = rnd(4);
+
+        *srv = (ReachServer) {
+                .port = rnd(4) == 0 ? 3000 : 5173,
+                .watched = rnd(2), .listening = rnd(4) > 0, .is_default = rnd(2), .v6only = rnd(4) == 0,
+                .binds = binds, .n_binds = rnd(3),
+                .urls = urls, .n_urls = n_urls,
+                .problem = rnd(2) ? REACH_PROBLEM_NONE : (ReachProblem) rnd(_REACH_PROBLEM_MAX),
+                .hint = (char *) hint_pool[rnd(ELEMENTSOF(hint_pool))],
+                .process = { .pid = (pid_t) (rnd(3) == 0 ? 0 : 100 + rnd(2)), .start_time = rnd(2),
+                             .cmdline = (char *) cmdline_pool[rnd(ELEMENTSOF(cmdline_pool))],
+                             .chain = chains[rnd(3)] },
+        };
+        snprintf(srv->process.name, sizeof(srv->process.name), "%s", rnd(3) == 0 ? "vite" : "node");
+        snprintf(srv->process.via, sizeof(srv->process.via), "%s", rnd(4) == 0 ? "pasta" : "");
+        for (size_t i = 0; i < srv->n_binds; i++) {
+                binds[i] = (ReachBind) { .family = AF_INET };
+                parse(AF_INET, bind4[rnd(ELEMENTSOF(bind4))], &binds[i].address);
+        }
+        for (size_t i = 0; i < n_urls; i++)
+                urls[i] = random_url();
+}
+
+/* b: a, with a few of its values changed (most pairs of servers compared are nearly alike) */
+static void mutate_server(ReachServer *b, const ReachServer *a, ReachUrl *urls, ReachBind *binds,
+                          ProcChain *const *chains) {
+        ReachServer r;
+        ReachUrl ru[4];
+        ReachBind rb[3];
+
+        *b = *a;
+        memcpy(urls, a->urls, a->n_urls * sizeof(*urls));
+        memcpy(binds, a->binds, a->n_binds * sizeof(*binds));
+        b->urls = urls;
+        b->binds = binds;
+        random_server(&r, ru, rb, chains);
+        for (unsigned k = rnd(3) + 1; k > 0; k--)
+                switch (rnd(14)) {
+                case 0: b->port = r.port; break;
+                case 1: b->listening = r.listening; b->watched = r.watched; break;
+                case 2: b->is_default = r.is_default; b->v6only = r.v6only; break;
+                case 3:
+                        b->n_binds = r.n_binds;
+                        memcpy(binds, rb, r.n_binds * sizeof(*binds));
+                        break;
+                case 4: b->process.pid = r.process.pid; break;
+                case 5: b->process.cmdline = r.process.cmdline; b->process.start_time = r.process.start_time; break;
+                case 6: b->process.chain = r.process.chain; memcpy(b->process.via, r.process.via, sizeof(r.process.via)); break;
+                case 7: memcpy(b->process.name, r.process.name, sizeof(r.process.name)); break;
+                case 8: b->problem = r.problem; break;
+                case 9: b->hint = r.hint; break;
+                case 10:
+                        b->n_urls = r.n_urls;
+                        memcpy(urls, ru, r.n_urls * sizeof(*urls));
+                        break;
+                default:
+                        /* one value of one URL */
+                        if (b->n_urls > 0) {
+                                ReachUrl *u = &urls[rnd((uint32_t) b->n_urls)], v = random_url();
+
+                                switch (rnd(8)) {
+                                case 0: memcpy(u->url, v.url, sizeof(u->url)); break;
+                                case 1: u->family = v.family; u->address = v.address; break;
+                                case 2: u->ifindex = v.ifindex; memcpy(u->ifname, v.ifname, sizeof(u->ifname)); break;
+                                case 3: u->kind = v.kind; u->audience = v.audience; break;
+                                case 4: u->address_flags = v.address_flags; break;
+                                case 5: u->default_route = v.default_route; u->metric = v.metric; break;
+                                case 6: u->shareable = v.shareable; break;
+                                default: u->reason = v.reason; break;
+                                }
+                        }
+                        break;
+                }
+}
+
+static uint32_t rendered_diff(const ReachServer *a, const ReachServer *b) {
+        StrBuf x = STRBUF_INIT, y = STRBUF_INIT;
+        uint32_t fields = 0;
+
+        for (FormatField f = 0; f < _FORMAT_FIELD_MAX; f++) {
+                strbuf_reset(&x);
+                strbuf_reset(&y);
+                ck_assert_int_eq(format_server_field(&x, a, f), 0);
+                ck_assert_int_eq(format_server_field(&y, b, f), 0);
+                if (strcmp(x.data, y.data) != 0)
+                        fields |= 1U << f;
+        }
+        strbuf_done(&x);
+        strbuf_done(&y);
+        return fields;
+}
+
+START_TEST(test_server_diff_matches_json) {
+        static const char *const chain_a[] = { "node|vite", "npm|run|dev", NULL };
+        static const char *const chain_b[] = { "node|vite|--host", NULL };
+        ProcChain *chains[3] = { NULL, test_chain(chain_a), test_chain(chain_b) };
+        uint32_t seen = 0, alike = 0;
+        unsigned unequal_alike = 0;
+
+        for (unsigned i = 0; i < 5000; i++) {
+                ReachUrl ua[4], ub[4];
+                ReachBind ba[3], bb[3];
+                ReachServer a, b;
+                uint32_t fast = 0, slow;
+
+                random_server(&a, ua, ba, chains);
+                if (rnd(4) == 0)
+                        random_server(&b, ub, bb, chains);
+                else
+                        mutate_server(&b, &a, ub, bb, chains);
+                slow = rendered_diff(&a, &b);
+                ck_assert_int_eq(format_server_diff(&a, &b, &fast), 0);
+                if (fast != slow)
+                        ck_abort_msg("pair %u: fields 0x%x differ, the JSON says 0x%x", i, fast, slow);
+                seen |= slow;
+                alike |= ~slow & ((1U << _FORMAT_FIELD_MAX) - 1);
+                /* the case the fast path must leave to the JSON: other values, the same text */
+                if (b.hint && a.hint && strcmp(a.hint, b.hint) != 0 && !(slow & (1U << FORMAT_FIELD_HINT)))
+                        unequal_alike++;
+        }
+        /* every field was seen both changed and unchanged */
+        ck_assert_uint_eq(seen, (1U << _FORMAT_FIELD_MAX) - 1);
+        ck_assert_uint_eq(alike, (1U << _FORMAT_FIELD_MAX) - 1);
+        ck_assert_uint_gt(unequal_alike, 0);
+        for (size_t i = 0; i < ELEMENTSOF(chains); i++)
+                procchain_unref(chains[i]);
+}
+END_TEST
+
 static Suite *format_suite(void) {
         Suite *s = suite_create("format");
         TCase *tc = tcase_create("json");
@@ -281,6 +454,7 @@ static Suite *format_suite(void) {
         tcase_add_test(tc, test_flags);
         tcase_add_test(tc, test_ssid);
         tcase_add_test(tc, test_url_interface);
+        tcase_add_test(tc, test_server_diff_matches_json);
         suite_add_tcase(s, tc);
         return s;
 }
