@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
+#include <linux/filter.h>
 #include <linux/if_addr.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
@@ -49,6 +50,15 @@ struct RtnlConn {
 
 static int rtnl_conn_setsockopt_int(RtnlConn *c, int level, int name, int value) {
         if (setsockopt(mnl_socket_get_fd(c->nl), level, name, &value, sizeof(value)) < 0)
+                return -errno;
+        return 0;
+}
+
+static int rtnl_conn_attach_filter(RtnlConn *c) {
+        struct sock_filter filter[RTNL_EVENT_FILTER_MAX];
+        struct sock_fprog prog = { .filter = filter, .len = (unsigned short) rtnl_event_filter(filter) };
+
+        if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
                 return -errno;
         return 0;
 }
@@ -105,6 +115,9 @@ int rtnl_conn_new(RtnlConn **ret) {
                 r = rtnl_conn_setsockopt_int(c, SOL_SOCKET, SO_RCVBUF, RTNL_RCVBUF);
         if (r < 0)
                 goto fail;
+
+        /* without it, the routes it would drop are received and thrown away */
+        (void) rtnl_conn_attach_filter(c);
 
         c->dump.portid = mnl_socket_get_portid(c->nl);
         *ret = c;

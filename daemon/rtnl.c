@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <net/if.h>          /* before linux/if.h, which then skips what glibc defines */
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
+#include <linux/filter.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -909,6 +913,25 @@ int rtnl_apply(State *s, const struct nlmsghdr *nlh) {
 }
 
 /* ---- dump requests ---- */
+
+size_t rtnl_event_filter(struct sock_filter ret[RTNL_EVENT_FILTER_MAX]) {
+        /* netlink is in host order, and BPF loads halfwords in network order */
+        const struct sock_filter prog[] = {
+                BPF_STMT(BPF_LD | BPF_H | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_type)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWROUTE), 1, 0),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_DELROUTE), 0, 4),
+                BPF_STMT(BPF_LD | BPF_H | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_flags)),
+                BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, htons(NLM_F_MULTI), 2, 0),
+                BPF_STMT(BPF_LD | BPF_B | BPF_ABS, NLMSG_HDRLEN + offsetof(struct rtmsg, rtm_dst_len)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, 0xffffffffU),
+                BPF_STMT(BPF_RET | BPF_K, 0),
+        };
+
+        static_assert(ELEMENTSOF(prog) <= RTNL_EVENT_FILTER_MAX, "RTNL_EVENT_FILTER_MAX");
+        memcpy(ret, prog, sizeof(prog));
+        return ELEMENTSOF(prog);
+}
 
 int rtnl_build_dump_request(void *buf, size_t size, uint16_t type, int family, bool strict, uint32_t seq) {
         struct nlmsghdr *nlh;

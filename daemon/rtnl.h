@@ -3,6 +3,7 @@
 
 /* rtnetlink messages to State: pure functions from bytes to structs, no I/O. */
 
+#include <linux/filter.h>
 #include <linux/netlink.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,6 +48,14 @@ bool rtnl_route_is_default(const RtnlRoute *r);
  * routes whose preferred source went away, routes whose nexthop object went away or changed). Returns 1 if the state changed, 0 if not (noise,
  * a refresh that repeats what we have, a route we do not track), -errno if malformed. */
 int rtnl_apply(State *s, const struct nlmsghdr *nlh);
+
+/* A classic BPF program for the rtnetlink socket: route events other than those of default
+ * routes (rtm_dst_len 0) are dropped in the kernel, before they take room in the receive buffer
+ * and a recvmsg() each, since rtnl_apply() would only throw them away (an address brings its
+ * local, broadcast and prefix routes). Dump replies (NLM_F_MULTI) all pass: a filter sees only
+ * the first message of a datagram. Fills ret, returns the number of instructions. */
+#define RTNL_EVENT_FILTER_MAX 16
+size_t rtnl_event_filter(struct sock_filter ret[RTNL_EVENT_FILTER_MAX]);
 
 #define RTNL_DUMP_REQUEST_MAX 64
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <libmnl/libmnl.h>
+#include <linux/filter.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_arp.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "rtnl.h"
 #include "testutil.h"
@@ -1824,6 +1826,59 @@ START_TEST(test_dump_request) {
 }
 END_TEST
 
+/* The filter runs in the kernel: on a datagram socket pair, as it would on the rtnetlink socket */
+static bool filter_passes(int fd[2], const struct nlmsghdr *nlh) {
+        uint8_t buf[SLOT];
+
+        ck_assert_int_eq(send(fd[0], nlh, nlh->nlmsg_len, 0), (ssize_t) nlh->nlmsg_len);
+        return recv(fd[1], buf, sizeof(buf), MSG_DONTWAIT) == (ssize_t) nlh->nlmsg_len;
+}
+
+START_TEST(test_event_filter) {
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+        struct sock_filter filter[RTNL_EVENT_FILTER_MAX];
+        struct sock_fprog prog = { .filter = filter };
+        Buf b = {};
+        struct nlmsghdr *nlh;
+        int fd[2];
+
+        prog.len = (unsigned short) rtnl_event_filter(filter);
+        ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, fd), 0);
+        ck_assert_int_eq(setsockopt(fd[1], SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)), 0);
+        ck_assert_int_eq(do_link(s, RTM_NEWLINK, 3, LINK_UP, "eth0", IF_OPER_UP), 1);
+        ck_assert_int_eq(apply(s, addr_msg(&b, RTM_NEWADDR, AF_INET, 3, 24, 0, "10.0.0.1", "10.0.0.1")), 1);
+
+        /* dropped: what an address brings besides itself, which rtnl_apply() throws away */
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET, 24, 0, 3, NULL, "10.0.0.1");
+        ck_assert(!filter_passes(fd, nlh));
+        ck_assert_int_eq(apply(s, nlh), 0);
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET, 32, 0, 3, NULL, "10.0.0.1");
+        ((struct rtmsg *) mnl_nlmsg_get_payload(nlh))->rtm_table = RT_TABLE_LOCAL;
+        ck_assert(!filter_passes(fd, nlh));
+        ck_assert_int_eq(apply(s, nlh), 0);
+        nlh = route_msg(&b, RTM_DELROUTE, AF_INET6, 64, 256, 3, NULL, NULL);
+        ck_assert(!filter_passes(fd, nlh));
+        ck_assert_int_eq(apply(s, nlh), 0);
+        ck_assert_uint_eq(s->n_routes, 0);
+
+        /* passed: default routes, the parts of a dump, and everything that is not a route */
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET, 0, 0, 3, "10.0.0.254", NULL);
+        ck_assert(filter_passes(fd, nlh));
+        ck_assert_int_eq(apply(s, nlh), 1);
+        nlh = route_msg(&b, RTM_DELROUTE, AF_INET, 0, 0, 3, "10.0.0.254", NULL);
+        ck_assert(filter_passes(fd, nlh));
+        ck_assert_int_eq(apply(s, nlh), 1);
+        nlh = route_msg(&b, RTM_NEWROUTE, AF_INET, 24, 0, 3, NULL, "10.0.0.1");
+        nlh->nlmsg_flags |= NLM_F_MULTI;
+        ck_assert(filter_passes(fd, nlh));
+        ck_assert(filter_passes(fd, addr_msg(&b, RTM_DELADDR, AF_INET, 3, 24, 0, "10.0.0.1", "10.0.0.1")));
+        ck_assert(filter_passes(fd, link_msg(&b, RTM_NEWLINK, 3, LINK_UP, "eth0", IF_OPER_UP, NULL)));
+        ck_assert(filter_passes(fd, buf_add(&b, NLMSG_DONE, NLM_F_MULTI, SEQ, PORTID)));
+        close(fd[0]);
+        close(fd[1]);
+}
+END_TEST
+
 static Suite *rtnl_suite(void) {
         Suite *s = suite_create("rtnl");
         TCase *parse = tcase_create("parse");
@@ -1850,6 +1905,7 @@ static Suite *rtnl_suite(void) {
         tcase_add_test(parse, test_parse_route_linkdown);
         tcase_add_test(parse, test_parse_nexthop);
         tcase_add_test(parse, test_dump_request);
+        tcase_add_test(parse, test_event_filter);
         suite_add_tcase(s, parse);
 
         tcase_add_test(apply_tc, test_apply_link);
