@@ -231,7 +231,9 @@ static const struct {
 /* The fields of a server object, without the braces */
 static int format_server_fields(StrBuf *b, const ReachServer *srv) {
         for (size_t i = 0; i < _FORMAT_FIELD_MAX; i++) {
-                strbuf_appendf(b, "%s\"%s\":", i == 0 ? "" : ",", server_fields[i].name);
+                strbuf_append(b, i == 0 ? "\"" : ",\"");
+                strbuf_append(b, server_fields[i].name);
+                strbuf_append(b, "\":");
                 server_fields[i].append(b, srv);
         }
         return b->error;

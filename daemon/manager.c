@@ -47,6 +47,9 @@
 #define WAIT_RESCAN_USEC (100 * 1000ULL)
 #define WAIT_RESCAN_ACCURACY_USEC (10 * 1000ULL)
 #define WAIT_MAX_USEC (10 * 60 * USEC_PER_SEC)
+/* While a change is held, the bursts of netlink messages that come within this time are
+ * recomputed together (DESIGN.md §7) */
+#define COALESCE_USEC (10 * 1000ULL)
 
 /* Listener owners, by socket inode; negative answers are kept too, so /proc is walked only
  * when a new listening socket shows up */
@@ -70,6 +73,7 @@ struct Manager {
         sd_event_source *wait_source;         /* the fast re-scans while a client waits */
         sd_event_source *resync_source;
         sd_event_source *publish_source;
+        sd_event_source *coalesce_source;     /* the recomputation of bursts while a change is held */
         sd_event_source *nl80211_source;
         sd_event_source *settle_source;
 
@@ -86,11 +90,13 @@ struct Manager {
 
         ReachView *view;                      /* the published view */
         ReachView *held;                      /* the view computed last, while settle holds it */
-        char *interfaces;                     /* the interfaces array published with it */
+        State *published;                     /* the network as published with it */
+        char *interfaces;                     /* its interfaces array, rendered when first needed */
         char *network_summary;                /* the network as published: "default route via …" */
         Settle settle;
         uint64_t generation;
         uint64_t last_resync_usec;
+        uint64_t changed_usec;                /* the first network change not recomputed yet, 0: none */
         uint64_t overflows;                   /* since the last resync line */
         uint64_t resyncs;
         uint64_t listener_scans;              /* reads of the listening sockets, for `hello` */
@@ -132,6 +138,7 @@ Manager *manager_free(Manager *m) {
         sd_event_source_disable_unref(m->wait_source);
         sd_event_source_disable_unref(m->resync_source);
         sd_event_source_disable_unref(m->publish_source);
+        sd_event_source_disable_unref(m->coalesce_source);
         sd_event_source_disable_unref(m->nl80211_source);
         sd_event_source_disable_unref(m->settle_source);
         sd_event_unref(m->event);
@@ -146,6 +153,7 @@ Manager *manager_free(Manager *m) {
         free(m->socket_path);
         free(m->network_summary);
         free(m->interfaces);
+        state_free(m->published);
         free(m->status);
         free(m->config_path);
         config_done(&m->config);
@@ -199,6 +207,8 @@ int manager_new(const Options *o, Manager **ret) {
         if (r < 0)
                 return r;
         r = state_new(&m->state);
+        if (r >= 0)
+                r = state_new(&m->published);
         if (r < 0)
                 return r;
         *ret = m;
@@ -448,8 +458,9 @@ static void manager_report_drops(int n) {
 }
 
 /* Everything a publication replaces, and the lines it tells watchers and the journal; takes
- * view, interfaces and summary over */
-static void manager_publish(Manager *m, ReachView *view, char *interfaces, char *summary,
+ * view, summary and interfaces (NULL: not rendered yet) over. The state was copied to
+ * m->published already. */
+static void manager_publish(Manager *m, ReachView *view, char *summary, char *interfaces,
                             const Change *changes, size_t n_changes) {
         m->generation++;
         if (m->server)
@@ -469,31 +480,32 @@ static void manager_publish(Manager *m, ReachView *view, char *interfaces, char 
                 manager_start_wait(m);
 }
 
-/* The interfaces array of the JSON document, and the network as the journal names it: the
- * rest of what is published besides the servers */
-static int manager_render_network(const Manager *m, char **ret_interfaces, char **ret_summary) {
+static int manager_render_interfaces(const State *s, char **ret) {
         StrBuf b = STRBUF_INIT;
-        char *interfaces = NULL;
         int r;
 
-        r = format_interfaces_json(&b, m->state);
+        r = format_interfaces_json(&b, s);
         if (r >= 0)
-                r = strbuf_steal(&b, &interfaces);
-        if (r >= 0)
-                r = event_network_summary(m->state, ret_summary);
-        if (r < 0) {
+                r = strbuf_steal(&b, ret);
+        if (r < 0)
                 strbuf_done(&b);
-                free(interfaces);
-                return r;
-        }
-        *ret_interfaces = interfaces;
-        return 0;
+        return r;
+}
+
+/* The interfaces array of the published document: rendered from the copy of the state made at
+ * the publication, when a `json` answer or a comparison first needs it; NULL when out of memory */
+static const char *manager_published_interfaces(Manager *m) {
+        if (!m->interfaces && m->view)
+                (void) manager_render_interfaces(m->published, &m->interfaces);
+        return m->interfaces;
 }
 
 /* A new view: published now, held for the settle time, or the same as the published one
- * (DESIGN.md §5). Takes the view over; 1 when it was published. */
-static int manager_offer_view(Manager *m, ReachView *view) {
+ * (DESIGN.md §5). changed_usec: when the network changed to it (0: now). Takes the view over; 1
+ * when it was published. */
+static int manager_offer_view(Manager *m, ReachView *view, uint64_t changed_usec) {
         char *interfaces = NULL, *summary = NULL;
+        const char *published;
         Change *changes = NULL;
         SettleVerdict verdict;
         size_t n_changes = 0;
@@ -502,12 +514,15 @@ static int manager_offer_view(Manager *m, ReachView *view) {
         int r;
 
         r = change_compute(m->view, view, &changes, &n_changes);
-        /* the interfaces decide only when no server changed (a storm of changes to the servers'
-         * URLs is not rendered twice on each refresh), and they are published with the view */
-        if (r >= 0 && (n_changes == 0 || !m->view)) {
-                r = manager_render_network(m, &interfaces, &summary);
-                if (r >= 0 && m->interfaces && m->network_summary)
-                        other_changed = strcmp(interfaces, m->interfaces) != 0 ||
+        /* the rest of the document (the interfaces) decides only when no server changed, so a
+         * storm of changes to the servers' URLs renders no interfaces */
+        if (r >= 0 && n_changes == 0 && m->view) {
+                r = manager_render_interfaces(m->state, &interfaces);
+                if (r >= 0)
+                        r = event_network_summary(m->state, &summary);
+                published = manager_published_interfaces(m);
+                if (r >= 0 && published && m->network_summary)
+                        other_changed = strcmp(interfaces, published) != 0 ||
                                 strcmp(summary, m->network_summary) != 0;
         }
         if (r < 0) {
@@ -515,18 +530,25 @@ static int manager_offer_view(Manager *m, ReachView *view) {
                 goto cleanup;
         }
         (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        /* a hold's deadline counts from the change, however long its recomputation waited */
+        if (changed_usec > 0 && changed_usec < now)
+                now = changed_usec;
         m->settle.delay_usec = config_settle_usec(&m->options, &m->config);
         verdict = settle_decide(&m->settle, m->view, view, changes, n_changes, other_changed, now);
         manager_arm_settle(m);
-        if (verdict == SETTLE_PUBLISH && !interfaces)
-                r = manager_render_network(m, &interfaces, &summary);
+        /* what is published besides the servers: the network as the journal names it, and the
+         * state the interfaces array is rendered from when asked for */
+        if (verdict == SETTLE_PUBLISH && !summary)
+                r = event_network_summary(m->state, &summary);
+        if (verdict == SETTLE_PUBLISH && r >= 0)
+                r = state_copy(m->published, m->state);
         if (r < 0) {
                 log_errno(LOG_WARNING, r, "cannot publish the view");
                 goto cleanup;
         }
         m->held = reach_view_free(m->held);
         if (verdict == SETTLE_PUBLISH) {
-                manager_publish(m, view, interfaces, summary, changes, n_changes);
+                manager_publish(m, view, summary, interfaces, changes, n_changes);
                 view = NULL;
                 interfaces = summary = NULL;
                 manager_update_status(m);
@@ -556,7 +578,7 @@ static int manager_offer_held(Manager *m) {
         if (!view || !settle_due(&m->settle, now))
                 return 0;
         m->held = NULL;
-        return manager_offer_view(m, view);
+        return manager_offer_view(m, view, 0);
 }
 
 /* Field by field: Listener has padding */
@@ -607,6 +629,7 @@ static int manager_refresh(Manager *m, bool rescan) {
         Listener *listeners = NULL;
         ReachView *view = NULL;
         size_t n_listeners = 0;
+        uint64_t changed;
         int r;
 
         /* mid-resync the state lacks what the dump has not reached yet: wait for it */
@@ -655,7 +678,9 @@ static int manager_refresh(Manager *m, bool rescan) {
                 return log_errno(LOG_WARNING, r, "cannot compute the view");
         }
         m->view_stale = false;
-        return manager_offer_view(m, view);
+        changed = m->changed_usec;
+        m->changed_usec = 0;
+        return manager_offer_view(m, view, changed);
 }
 
 static int on_settle(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -671,6 +696,11 @@ static int on_publish(sd_event_source *s, void *userdata) {
         return 0;
 }
 
+static int on_coalesced(sd_event_source *s, uint64_t usec, void *userdata) {
+        (void) manager_refresh(userdata, false);
+        return 0;
+}
+
 static int on_wait_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
         Manager *m = userdata;
 
@@ -680,8 +710,25 @@ static int on_wait_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
+/* Once the burst is drained; while a change is held (nothing is published before the hold's
+ * deadline unless it gets better, and that deadline counts from the change), with the bursts of
+ * the next COALESCE_USEC: a storm of address events is not recomputed after every message. */
 static void manager_schedule_publish(Manager *m) {
-        (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_ONESHOT);
+        int enabled = SD_EVENT_OFF;
+        uint64_t now = 0;
+
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        if (m->changed_usec == 0)
+                m->changed_usec = now;
+        if (!m->settle.holding) {
+                (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_ONESHOT);
+                return;
+        }
+        (void) sd_event_source_get_enabled(m->coalesce_source, &enabled);
+        if (enabled != SD_EVENT_OFF)
+                return;
+        (void) sd_event_source_set_time(m->coalesce_source, m->changed_usec + COALESCE_USEC);
+        (void) sd_event_source_set_enabled(m->coalesce_source, SD_EVENT_ONESHOT);
 }
 
 /* Until a re-read completes, the view waits for it (manager_refresh): one that fails must be
@@ -923,8 +970,9 @@ static int on_snapshot(void *userdata, const Request *req, bool refresh, Snapsho
         if (req->command == REQUEST_WATCH && manager_waits_for(req->has_port ? req->port : 0, m))
                 manager_start_wait(m);
         *ret = (Snapshot) {
-                .state = m->state,
-                .interfaces = m->interfaces,
+                .state = m->published,
+                /* rendered once per publication, for the first `json` answer */
+                .interfaces = req->command == REQUEST_JSON ? manager_published_interfaces(m) : NULL,
                 .view = m->view,
                 .generation = m->generation,
                 .boot_id = m->boot_id,
@@ -1052,6 +1100,10 @@ int manager_start(Manager *m) {
                 return r;
         (void) sd_event_source_set_priority(m->publish_source, SD_EVENT_PRIORITY_IDLE);
         (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_OFF);
+        r = sd_event_add_time(m->event, &m->coalesce_source, CLOCK_MONOTONIC, 0, 1000, on_coalesced, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_enabled(m->coalesce_source, SD_EVENT_OFF);
         r = sd_event_add_time(m->event, &m->settle_source, CLOCK_MONOTONIC, 0, 0, on_settle, m);
         if (r < 0)
                 return r;

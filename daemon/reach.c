@@ -61,17 +61,35 @@ int reach_audience_from_string(const char *s, ReachAudience *ret) {
         return -EINVAL;
 }
 
+/* Appends s to buf at *at; false when it does not fit */
+static bool url_put(char *buf, size_t size, size_t *at, const char *s, size_t len) {
+        if (len >= size - *at)
+                return false;
+        memcpy(buf + *at, s, len);
+        *at += len;
+        buf[*at] = 0;
+        return true;
+}
+
+/* Without snprintf(): made for every candidate of every server, in every recomputation */
 int reach_format_url(const char *scheme, int family, const union in_addr_union *a, uint16_t port,
                      char *buf, size_t size) {
-        char s[INADDR_STRLEN];
-        int r, n;
+        char s[INADDR_STRLEN], digits[8];
+        size_t at = 0, n = sizeof(digits);
+        bool v6 = family == AF_INET6;
+        int r;
 
         r = inaddr_to_string(family, a, s, sizeof(s));
         if (r < 0)
                 return r;
-        n = snprintf(buf, size, family == AF_INET6 ? "%s://[%s]:%u/" : "%s://%s:%u/",
-                     scheme ?: "http", s, port);
-        if (n < 0 || (size_t) n >= size)
+        do
+                digits[--n] = (char) ('0' + port % 10);
+        while ((port /= 10) > 0);
+        scheme = scheme ?: "http";
+        if (size == 0 || !url_put(buf, size, &at, scheme, strlen(scheme)) ||
+            !url_put(buf, size, &at, v6 ? "://[" : "://", v6 ? 4 : 3) || !url_put(buf, size, &at, s, strlen(s)) ||
+            !url_put(buf, size, &at, v6 ? "]:" : ":", v6 ? 2 : 1) ||
+            !url_put(buf, size, &at, digits + n, sizeof(digits) - n) || !url_put(buf, size, &at, "/", 1))
                 return -ENOBUFS;
         return 0;
 }

@@ -54,6 +54,41 @@ static void *array_grow(void *array, size_t *allocated, size_t need, size_t size
         return p;
 }
 
+/* Room for n items in dst's array, its content kept */
+static int array_reserve(void **array, size_t *allocated, size_t n, size_t size) {
+        void *p;
+
+        if (n <= *allocated)
+                return 0;
+        p = array_grow(*array, allocated, n, size);
+        if (!p)
+                return -ENOMEM;
+        *array = p;
+        return 0;
+}
+
+int state_copy(State *dst, const State *src) {
+        /* all the room first, so a failure leaves dst as it was */
+        if (array_reserve((void **) &dst->links, &dst->allocated_links, src->n_links, sizeof(Link)) < 0 ||
+            array_reserve((void **) &dst->addresses, &dst->allocated_addresses, src->n_addresses, sizeof(Address)) < 0 ||
+            array_reserve((void **) &dst->routes, &dst->allocated_routes, src->n_routes, sizeof(Route)) < 0 ||
+            array_reserve((void **) &dst->nexthops, &dst->allocated_nexthops, src->n_nexthops, sizeof(Nexthop)) < 0)
+                return -ENOMEM;
+        dst->n_links = src->n_links;
+        dst->n_addresses = src->n_addresses;
+        dst->n_routes = src->n_routes;
+        dst->n_nexthops = src->n_nexthops;
+        if (src->n_links > 0)
+                memcpy(dst->links, src->links, src->n_links * sizeof(Link));
+        if (src->n_addresses > 0)
+                memcpy(dst->addresses, src->addresses, src->n_addresses * sizeof(Address));
+        if (src->n_routes > 0)
+                memcpy(dst->routes, src->routes, src->n_routes * sizeof(Route));
+        if (src->n_nexthops > 0)
+                memcpy(dst->nexthops, src->nexthops, src->n_nexthops * sizeof(Nexthop));
+        return 0;
+}
+
 /* ---- links: sorted by ifindex ---- */
 
 static size_t link_lower_bound(const State *s, int ifindex) {

@@ -99,6 +99,10 @@ int state_new(State **ret);
 State *state_free(State *s);
 void state_freep(State **s);
 
+/* dst becomes a copy of src, in dst's arrays when they are big enough; -ENOMEM leaves dst as it
+ * was */
+int state_copy(State *dst, const State *src);
+
 const Link *state_get_link(const State *s, int ifindex);
 Link *state_get_link_mutable(State *s, int ifindex);
 

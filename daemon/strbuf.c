@@ -44,18 +44,17 @@ static int strbuf_reserve(StrBuf *b, size_t extra) {
 }
 
 int strbuf_append_len(StrBuf *b, const char *s, size_t len) {
-        int r = strbuf_reserve(b, len);
+        /* the common case, room enough: no call */
+        if (b->error != 0 || len >= b->allocated - b->len) {
+                int r = strbuf_reserve(b, len);
 
-        if (r < 0)
-                return r;
+                if (r < 0)
+                        return r;
+        }
         memcpy(b->data + b->len, s, len);
         b->len += len;
         b->data[b->len] = 0;
         return 0;
-}
-
-int strbuf_append(StrBuf *b, const char *s) {
-        return strbuf_append_len(b, s, strlen(s));
 }
 
 int strbuf_append_printable(StrBuf *b, const char *s) {

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /* A growing string. On allocation failure it stays as it was and remembers -ENOMEM, so a run of
  * appends needs one check at the end. */
@@ -17,8 +18,11 @@ typedef struct StrBuf {
 
 void strbuf_done(StrBuf *b);
 void strbuf_reset(StrBuf *b);
-int strbuf_append(StrBuf *b, const char *s);
 int strbuf_append_len(StrBuf *b, const char *s, size_t len);
+/* inline, so the length of a literal is known where it is written */
+static inline int strbuf_append(StrBuf *b, const char *s) {
+        return strbuf_append_len(b, s, strlen(s));
+}
 int strbuf_appendf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* For a terminal: control bytes (the kernel allows ESC in an interface name) become '?' */
 int strbuf_append_printable(StrBuf *b, const char *s);

@@ -653,7 +653,14 @@ START_TEST(test_format_url) {
         ck_assert_str_eq(buf, "https://[2001:db8::5]:443/");
         parse(AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", &a);
         ck_assert_int_eq(reach_format_url("https", AF_INET6, &a, 65535, buf, sizeof(buf)), 0);
+        ck_assert_str_eq(buf, "https://[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535/");
+        ck_assert_int_eq(reach_format_url("https", AF_INET6, &a, 65535, buf, 57), 0);
+        ck_assert_int_eq(reach_format_url("https", AF_INET6, &a, 65535, buf, 56), -ENOBUFS);
         ck_assert_int_eq(reach_format_url("https", AF_INET6, &a, 65535, buf, 20), -ENOBUFS);
+        ck_assert_int_eq(reach_format_url("https", AF_INET6, &a, 65535, buf, 0), -ENOBUFS);
+        parse(AF_INET, "0.0.0.0", &a);
+        ck_assert_int_eq(reach_format_url("x", AF_INET, &a, 0, buf, sizeof(buf)), 0);
+        ck_assert_str_eq(buf, "x://0.0.0.0:0/");
         parse(AF_INET, "10.1.2.3", &a);
         ck_assert_int_eq(reach_format_url(NULL, AF_INET, &a, 80, buf, sizeof(buf)), 0);
         ck_assert_str_eq(buf, "http://10.1.2.3:80/");

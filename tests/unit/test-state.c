@@ -83,6 +83,44 @@ START_TEST(test_new_free) {
 }
 END_TEST
 
+START_TEST(test_copy) {
+        __attribute__((cleanup(state_freep))) State *s = new_state();
+        __attribute__((cleanup(state_freep))) State *c = new_state();
+        Address a = mkaddr(AF_INET, 2, "10.0.0.2", 24, 0);
+        Route r = mkroute(AF_INET, 2, 100, "10.0.0.1", NULL);
+        Nexthop nh = { .id = 7, .family = AF_INET, .oif = 2 };
+
+        /* an empty state copies to an empty one */
+        ck_assert_int_eq(state_copy(c, s), 0);
+        ck_assert_uint_eq(c->n_links + c->n_addresses + c->n_routes + c->n_nexthops, 0);
+
+        add_carrier_links(s);
+        ck_assert_int_eq(state_address_update(s, &a), 1);
+        ck_assert_int_eq(state_route_update(s, &r), 1);
+        ck_assert_int_eq(state_nexthop_update(s, &nh), 1);
+        ck_assert_int_eq(state_copy(c, s), 0);
+        ck_assert_uint_eq(c->n_links, 3);
+        ck_assert_mem_eq(c->links, s->links, 3 * sizeof(Link));
+        ck_assert_uint_eq(c->n_addresses, 1);
+        ck_assert_mem_eq(c->addresses, s->addresses, sizeof(Address));
+        ck_assert_uint_eq(c->n_routes, 1);
+        ck_assert_mem_eq(c->routes, s->routes, sizeof(Route));
+        ck_assert_uint_eq(c->n_nexthops, 1);
+        ck_assert_ptr_nonnull(state_get_nexthop(c, 7));
+
+        /* a copy, not a view: the source moves on alone, and a smaller copy reuses the arrays */
+        ck_assert_int_eq(state_link_remove(s, 2), 1);
+        ck_assert_uint_eq(c->n_links, 3);
+        ck_assert_uint_eq(c->n_addresses, 1);
+        ck_assert_int_eq(state_copy(c, s), 0);
+        ck_assert_uint_eq(c->n_links, 2);
+        ck_assert_uint_eq(c->n_addresses, 0);
+        ck_assert_uint_eq(c->n_routes, 0);
+        ck_assert_ptr_null(state_get_link(c, 2));
+        ck_assert_ptr_nonnull(state_get_link(c, 3));
+}
+END_TEST
+
 START_TEST(test_link_update) {
         __attribute__((cleanup(state_freep))) State *s = new_state();
         Link l = mklink(3, "eth0", ARPHRD_ETHER, IFF_UP, IF_OPER_UP, "");
@@ -682,6 +720,7 @@ static Suite *state_suite(void) {
         TCase *tc = tcase_create("core");
 
         tcase_add_test(tc, test_new_free);
+        tcase_add_test(tc, test_copy);
         tcase_add_test(tc, test_link_update);
         tcase_add_test(tc, test_link_update_unterminated_name);
         tcase_add_test(tc, test_links_sorted_and_grow);
