@@ -305,15 +305,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_states_equal(s, m.state);
         /* it started empty: no change leaves it empty */
         if (r == 0)
-                fuzz_assert(s->n_links == 0 && s->n_addresses == 0 && s->n_routes == 0);
+                fuzz_assert(s->n_links + s->n_addresses + s->n_routes + s->n_nexthops == 0);
 
         check_view(s);
 
-        /* a resync that finds nothing deletes everything */
-        total = s->n_links + s->n_addresses + s->n_routes;
+        /* a resync that finds nothing deletes everything, nexthop objects included */
+        total = s->n_links + s->n_addresses + s->n_routes + s->n_nexthops;
         state_mark_all(s);
         fuzz_assert(state_sweep(s) == (int) total);
-        fuzz_assert(s->n_links == 0 && s->n_addresses == 0 && s->n_routes == 0);
+        fuzz_assert(s->n_links + s->n_addresses + s->n_routes + s->n_nexthops == 0);
 
         /* without a dump, every message is an event */
         fuzz_assert(state_new(&plain) == 0);

@@ -458,6 +458,7 @@ START_TEST(test_mark_sweep) {
         Route r2 = mkroute(AF_INET, 2, 100, "192.168.1.1", NULL);
         Route r2b = mkroute(AF_INET, 2, 200, "192.168.1.1", NULL);
         Route r4 = mkroute(AF_INET, 4, 100, "10.0.0.1", NULL);
+        Nexthop nh = { .id = 7, .family = AF_INET, .oif = 2 };
 
         ck_assert_int_eq(state_link_update(s, &l2), 1);
         ck_assert_int_eq(state_link_update(s, &l3), 1);
@@ -490,9 +491,11 @@ START_TEST(test_mark_sweep) {
         ck_assert_int_eq(state_sweep(s), 0);
         ck_assert_uint_eq(s->n_links, 2);
 
+        /* a nexthop object the re-dump does not repeat is gone too, and counts */
+        ck_assert_int_eq(state_nexthop_update(s, &nh), 1);
         state_mark_all(s);
-        ck_assert_int_eq(state_sweep(s), 4);
-        ck_assert_uint_eq(s->n_links + s->n_addresses + s->n_routes, 0);
+        ck_assert_int_eq(state_sweep(s), 5);
+        ck_assert_uint_eq(s->n_links + s->n_addresses + s->n_routes + s->n_nexthops, 0);
 }
 END_TEST
 
