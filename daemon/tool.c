@@ -17,6 +17,8 @@ enum {
         RULE_NEEDS_OPTION = 1 << 4,           /* only with one of its options: `php -S`, `ruby app.rb -o` */
         RULE_SUFFIX = 1 << 5,                 /* programs are name endings: ".rb" */
         RULE_ANY_WORD = 1 << 6,               /* programs are words anywhere: `… mix phx.server` */
+        RULE_LAUNCHER_DASHES = 1 << 7,        /* a `--` right after the program is the launcher's:
+                                               * `ruby -run -e httpd -- --bind-address=…` */
 };
 
 /* Lists are NUL-separated, ending in an empty string. In values, "{port}" becomes the port. */
@@ -34,6 +36,9 @@ typedef struct Rule {
         const char *config;                   /* a config file (name start) that can set the bind */
         const char *config_key;
         const char *config_value;
+        const char *runs;                     /* rules whose server it starts in a process of its
+                                               * own or under that server's title: artisan runs
+                                               * `php -S`; its command is then the one to repeat */
 } Rule;
 
 #define L(...) __VA_ARGS__ "\0"
@@ -41,17 +46,20 @@ typedef struct Rule {
         { .name = name_, .programs = programs_, .subs = subs_, .options = options_, .any = any_, \
           .any6 = any6_, .flags = __VA_ARGS__ }
 
-/* First match wins: a rule with subcommands goes before the same program's catch-all. Each is
- * checked against the tool's --help or documentation (DESIGN.md §4 lists the sources). */
+/* First match wins: a rule with subcommands goes before the same program's catch-all. Each was
+ * checked against the tool's --help, documentation or argument parser, and the values run (the
+ * sources table in DESIGN.md §7, *Hints*). An IPv6 value is given only where it listens on IPv4
+ * as well (WEBrick, Tornado and asyncio make `::` IPv6-only: none there). */
 static const Rule rules[] = {
         R("vite", L("vite"), L("preview"), L("--host"), "", "::", RULE_OPTIONAL_VALUE,
           .config = "vite.config", .config_key = "preview.host", .config_value = "true"),
         R("vite", L("vite"), NULL, L("--host"), "", "::", RULE_OPTIONAL_VALUE,
           .config = "vite.config", .config_key = "server.host", .config_value = "true"),
         R("astro", L("astro"), NULL, L("--host"), "", "::", RULE_OPTIONAL_VALUE),
-        R("remix", L("remix"), L("vite:dev" "\0" "vite:build"), L("--host"), "", "::", RULE_OPTIONAL_VALUE),
-        R("nuxt", L("nuxi" "\0" "nuxt"), NULL, L("--host"), "0.0.0.0", "::", 0),
-        R("storybook", L("storybook" "\0" "storybook-dev"), NULL, L("--host"), "0.0.0.0", "::", 0),
+        R("remix", L("remix"), L("vite:dev"), L("--host"), "", "::", RULE_OPTIONAL_VALUE),
+        /* `nuxi preview` takes no --host */
+        R("nuxt", L("nuxi" "\0" "nuxt"), L("dev"), L("--host"), "0.0.0.0", "::", 0),
+        R("storybook", L("storybook" "\0" "sb"), L("dev"), L("--host" "\0" "-h"), "0.0.0.0", "::", 0),
         R("next", L("next"), NULL, L("-H" "\0" "--hostname"), "0.0.0.0", "::", 0,
           .title = "next-server (*", .rebuild = "next dev -p {port}"),
         R("webpack-dev-server", L("webpack" "\0" "webpack-cli"), L("serve" "\0" "server" "\0" "s"),
@@ -62,36 +70,45 @@ static const Rule rules[] = {
           .config = "webpack.config", .config_key = "devServer.host", .config_value = "'0.0.0.0'"),
         R("ng", L("ng"), L("serve" "\0" "s" "\0" "dev"), L("--host"), "0.0.0.0", "::", 0),
         R("parcel", L("parcel"), NULL, L("--host"), "0.0.0.0", "::", 0),
-        /* a bare port listens on :: (IPv4 too); serve's tcp://[::] form is not accepted */
+        /* a bare port listens on :: (IPv4 too) */
         R("serve", L("serve"), NULL, L("-l" "\0" "--listen"), "{port}", "{port}", 0),
         R("http-server", L("http-server" "\0" "hs"), NULL, L("-a"), "0.0.0.0", "::", 0,
           .title = "http-server", .rebuild = "http-server -p {port}"),
         R("live-server", L("live-server"), NULL, L("--host"), "0.0.0.0", "::", RULE_EQUALS),
         R("browser-sync", L("browser-sync"), NULL, L("--listen"), "0.0.0.0", "::", 0),
         R("gatsby", L("gatsby"), L("develop" "\0" "serve"), L("-H" "\0" "--host"), "0.0.0.0", "::", 0),
-        R("expo", L("expo"), L("start"), L("--host"), "lan", NULL, 0, .drop = L("--localhost")),
+        /* --host localhost binds Metro to 127.0.0.1; lan leaves the host unset: :: and IPv4 */
+        R("expo", L("expo"), L("start"), L("--host" "\0" "-m"), "lan", "lan", 0, .drop = L("--localhost")),
         R("metro", L("react-native"), L("start"), L("--host"), "0.0.0.0", "::", 0),
         R("http.server", L("http.server"), NULL, L("--bind" "\0" "-b"), "0.0.0.0", "::", 0),
         R("flask", L("flask"), L("run"), L("--host" "\0" "-h"), "0.0.0.0", "::", RULE_EQUALS),
         R("django", L("manage.py" "\0" "django-admin"), L("runserver"), NULL,
           "0.0.0.0:{port}", "[::]:{port}", RULE_POSITIONAL),
-        R("uvicorn", L("uvicorn"), NULL, L("--host"), "0.0.0.0", "::", 0),
+        R("uvicorn", L("uvicorn"), NULL, L("--host"), "0.0.0.0", NULL, 0),
         R("gunicorn", L("gunicorn"), NULL, L("-b" "\0" "--bind"), "0.0.0.0:{port}", "[::]:{port}", 0),
         R("jupyter", L("jupyter-lab" "\0" "jupyter-notebook" "\0" "jupyter-server" "\0" "jupyter"),
-          NULL, L("--ip"), "0.0.0.0", "::", RULE_EQUALS),
-        R("mkdocs", L("mkdocs"), L("serve"), L("-a" "\0" "--dev-addr"), "0.0.0.0:{port}", NULL, 0,
+          NULL, L("--ip"), "0.0.0.0", "*", RULE_EQUALS),
+        R("mkdocs", L("mkdocs"), L("serve"), L("-a" "\0" "--dev-addr"), "0.0.0.0:{port}", "[::]:{port}", 0,
           .config = "mkdocs.yml", .config_key = "dev_addr", .config_value = "0.0.0.0:{port}"),
-        R("rails", L("rails"), L("server" "\0" "s"), L("-b" "\0" "--binding"), "0.0.0.0", "::", 0),
+        /* Rails, rackup and Sinatra serve in Puma, which titles their process "puma 6.4.2 (…)":
+         * a command line of their own means another server, whose :: may be IPv6-only */
+        R("rails", L("rails"), L("server" "\0" "s"), L("-b" "\0" "--binding"), "0.0.0.0", NULL, 0,
+          .runs = L("puma")),
+        /* -p would bind the port a second time */
         R("puma", L("puma"), NULL, L("-b" "\0" "--bind"), "tcp://0.0.0.0:{port}", "tcp://[::]:{port}", 0,
-          .title = "puma *", .rebuild = "puma -p {port}"),
-        R("rackup", L("rackup"), NULL, L("-o" "\0" "--host"), "0.0.0.0", "::", 0),
-        R("ruby -run httpd", L("httpd"), NULL, L("--bind-address"), "0.0.0.0", "::", RULE_EQUALS),
-        R("sinatra", L(".rb"), NULL, L("-o"), "0.0.0.0", "::", RULE_SUFFIX | RULE_NEEDS_OPTION),
-        R("hugo", L("hugo"), L("server" "\0" "serve" "\0" "s"), L("--bind"), "0.0.0.0", NULL, 0),
-        R("jekyll", L("jekyll"), L("serve" "\0" "server" "\0" "s"), L("-H" "\0" "--host"), "0.0.0.0", "::", 0),
-        R("zola", L("zola"), L("serve"), L("-i" "\0" "--interface"), "0.0.0.0", NULL, 0),
+          .title = "puma *", .rebuild = "puma"),
+        R("rackup", L("rackup"), NULL, L("-o" "\0" "--host"), "0.0.0.0", NULL, 0, .runs = L("puma")),
+        R("ruby -run httpd", L("httpd"), NULL, L("--bind-address"), "0.0.0.0", NULL,
+          RULE_EQUALS | RULE_LAUNCHER_DASHES),
+        R("sinatra", L(".rb"), NULL, L("-o"), "0.0.0.0", NULL, RULE_SUFFIX | RULE_NEEDS_OPTION,
+          .runs = L("puma")),
+        R("hugo", L("hugo"), L("server" "\0" "serve"), L("--bind"), "0.0.0.0", "::", 0),
+        R("jekyll", L("jekyll"), L("serve" "\0" "server" "\0" "s"), L("-H" "\0" "--host"), "0.0.0.0", NULL, 0),
+        R("zola", L("zola"), L("serve"), L("-i" "\0" "--interface"), "0.0.0.0", "::", 0),
         R("php", L("php"), NULL, L("-S"), "0.0.0.0:{port}", "[::]:{port}", RULE_VERSIONED | RULE_NEEDS_OPTION),
-        R("artisan", L("artisan"), L("serve"), L("--host"), "0.0.0.0", "::", RULE_EQUALS),
+        /* runs `php -S HOST:PORT`: a bare :: would make that :::8000 */
+        R("artisan", L("artisan"), L("serve"), L("--host"), "0.0.0.0", "[::]", RULE_EQUALS,
+          .runs = L("php")),
         R("dotnet", L("dotnet"), L("run" "\0" "watch"), L("--urls"), "http://0.0.0.0:{port}",
           "http://[::]:{port}", 0),
         R("trunk", L("trunk"), L("serve"), L("-a" "\0" "--address"), "0.0.0.0", "::", 0),
@@ -542,7 +559,8 @@ static int find(const ProcChain *chain, Found *f) {
                 }
 
                 rule = rule_for_cmd(&c);
-                if (rule && (!f->rule || strcmp(rule->name, f->rule->name) == 0) &&
+                if (rule && (!f->rule || strcmp(rule->name, f->rule->name) == 0 ||
+                             list_has(rule->runs, f->rule->name, strlen(f->rule->name))) &&
                     (!f->origin.w.n || last + 1 == i || last + 2 == i)) {
                         /* the highest of a run of the same tool: `gatsby develop` over its worker */
                         cmd_done(&f->origin);
@@ -677,11 +695,14 @@ static bool looks_like_addrport(const char *w) {
 
 static int edit_args(Edit *e, const Rule *rule, const Cmd *c, uint16_t port, const char *value) {
         size_t start = c->prog + 1, first = SIZE_MAX, pos = SIZE_MAX, end = c->w.n;
+        size_t dashes_from = start;
         const char *opt = rule->options;
         bool done = false;
 
         *e = (Edit) {};
-        for (size_t i = start; i < c->w.n; i++)
+        if ((rule->flags & RULE_LAUNCHER_DASHES) && start < c->w.n && strcmp(c->w.v[start], "--") == 0)
+                dashes_from++;
+        for (size_t i = dashes_from; i < c->w.n; i++)
                 if (strcmp(c->w.v[i], "--") == 0) {
                         end = i;
                         break;
