@@ -185,6 +185,7 @@ for p in $QU $QJ $RS; do
         wait "$p" || true
         netns_untrack "$p"
 done
+ip link show lan0 >/dev/null 2>&1 || netns_die "lan0 is gone: the peer's namespace did not last the soak"
 [ "$flap_rc" = 0 ] || netns_die "the flapper failed ($flap_rc): $(tail -n 5 "$netns_tmp/flap.err")"
 cpu1=$(cpu_ticks)
 read -r rounds ops <"$netns_tmp/flap.out"
@@ -219,12 +220,13 @@ rss_base=$(awk -v t="$t_warm" '$1 >= t { print $2; exit }' "$netns_tmp/rss")
 rss_max=$(awk -v t="$t_warm" 'BEGIN { m = 0 } $1 >= t && $2 > m { m = $2 } END { print m }' "$netns_tmp/rss")
 rss_first=$(awk 'NR == 1 { print $2 }' "$netns_tmp/rss")
 rss_last=$(awk 'END { print $2 }' "$netns_tmp/rss")
+rss_minute=$(awk -v t="$((t_start + 60000))" '$1 >= t { print $2; exit }' "$netns_tmp/rss")
 [ -n "$rss_base" ] || netns_die "no RSS sample after the warm-up"
 growth=$((rss_max - rss_base))
 hz=$(getconf CLK_TCK)
 cpu_ms=$(((cpu1 - cpu0) * 1000 / hz))
 echo "# $rounds rounds, $ops ip commands in $DURATION s; reachd used $cpu_ms ms of CPU"
-echo "# RSS (KiB): $rss_first at the start, $rss_base after the warm-up, at most $rss_max after it, $rss_last at the end; growth after the warm-up $growth KiB"
+echo "# RSS (KiB): $rss_first at the start, ${rss_minute:-?} after the first minute, $rss_base after the warm-up, at most $rss_max after it, $rss_last at the end; growth after the warm-up $growth KiB"
 if grep -q -a __asan_init "$REACHD" 2>/dev/null; then
         echo "# RSS growth not bounded: an AddressSanitizer build (its quarantine keeps freed memory)"
 elif [ "$growth" -lt "$RSS_GROWTH_MAX_KIB" ]; then

@@ -190,8 +190,10 @@ netns_wait_dad() {
 # ---- the LAN peer ----
 
 # Starts the peer namespace; its pid is in $PEER.
+# The namespaces' holders sleep until the test's cleanup kills them: a holder that ran out of
+# time would take the namespace and every veth into it with it (a one-hour soak lost its LAN so).
 netns_peer_new() {
-        unshare -n sleep 3600 &
+        unshare -n sleep infinity &
         PEER=$!
         netns_track "$PEER"
         netns_wait_for 5 "the peer network namespace" netns_peer_ready
@@ -210,7 +212,7 @@ netns_peer() {
 # netns_ns_new: one more namespace beside the peer's (a second LAN: the new Wi-Fi); its pid, for
 # netns_in and netns_veth_to, is in $NETNS_LAST_PID.
 netns_ns_new() {
-        unshare -n sleep 3600 &
+        unshare -n sleep infinity &
         netns_nn_pid=$!
         netns_track "$netns_nn_pid"
         netns_wait_for 5 "a new network namespace" netns_ns_ready "$netns_nn_pid"
