@@ -14,6 +14,13 @@
 
 static bool to_journal;
 
+/* The stderr lines of one publication, written together (log_hold) */
+static struct {
+        bool on;
+        size_t len;
+        char buf[4096];
+} held;
+
 void log_setup(void) {
         const char *e = getenv("JOURNAL_STREAM");
         unsigned long long dev, ino;
@@ -23,6 +30,48 @@ void log_setup(void) {
          * stderr still is that stream (not when a child inherited the variable) */
         to_journal = e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) >= 0 &&
                      st.st_dev == (dev_t) dev && st.st_ino == (ino_t) ino;
+}
+
+void log_hold(void) {
+        held.on = !to_journal;
+}
+
+void log_release(void) {
+        size_t done = 0;
+
+        while (done < held.len) {
+                ssize_t k = write(STDERR_FILENO, held.buf + done, held.len - done);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0)
+                        break;
+                done += (size_t) k;
+        }
+        held.len = 0;
+        held.on = false;
+}
+
+/* "reachd: MESSAGE[: ERROR]\n", cut to the buffer's size */
+static void log_stderr(const char *msg, const char *error) {
+        char line[sizeof(held.buf)];
+        int k = snprintf(line, sizeof(line), "reachd: %s%s%s\n", msg, error ? ": " : "", error ?: "");
+        size_t len;
+
+        if (k < 0)
+                return;
+        len = (size_t) k < sizeof(line) ? (size_t) k : sizeof(line) - 1;
+        if (len == sizeof(line) - 1)
+                line[len - 1] = '\n';
+        if (held.on && held.len + len > sizeof(held.buf)) {
+                log_release();
+                held.on = true;
+        }
+        if (held.on) {
+                memcpy(held.buf + held.len, line, len);
+                held.len += len;
+        } else
+                (void) !write(STDERR_FILENO, line, len);
 }
 
 static void log_va(int priority, int r, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
@@ -38,10 +87,7 @@ static void log_va(int priority, int r, const char *fmt, va_list ap) {
                         sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", priority, NULL);
                 return;
         }
-        if (r < 0)
-                fprintf(stderr, "reachd: %s: %s\n", msg, strerror(-r));
-        else
-                fprintf(stderr, "reachd: %s\n", msg);
+        log_stderr(msg, r < 0 ? strerror(-r) : NULL);
 }
 
 void log_full(int priority, const char *fmt, ...) {
@@ -90,7 +136,7 @@ void log_event(const Event *e) {
         size_t n = 0;
 
         if (!to_journal) {
-                fprintf(stderr, "reachd: %s\n", e->message);
+                log_stderr(e->message, NULL);
                 return;
         }
         snprintf(priority, sizeof(priority), "%d", e->priority);

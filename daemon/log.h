@@ -13,6 +13,11 @@ void log_full(int priority, const char *fmt, ...) __attribute__((format(printf, 
 /* Logs and returns r (a -errno) */
 int log_errno(int priority, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* On stderr, the lines logged between the two are written in one write(): the lines of one
+ * change stay together and cost one system call */
+void log_hold(void);
+void log_release(void);
+
 /* A structured journal entry (MESSAGE_ID, REACHD_* fields); the message alone on stderr */
 void log_event(const Event *e);
 

@@ -50,6 +50,10 @@
 /* While a change is held, the bursts of netlink messages that come within this time are
  * recomputed together (DESIGN.md §7) */
 #define COALESCE_USEC (10 * 1000ULL)
+/* STATUS= is for a person reading `systemctl status`: at most one a second, the latest one when
+ * changes come faster, so that each change does not wake the service manager (DESIGN.md §4) */
+#define STATUS_INTERVAL_USEC USEC_PER_SEC
+#define STATUS_ACCURACY_USEC (100 * 1000ULL)
 
 /* Listener owners, by socket inode; negative answers are kept too, so /proc is walked only
  * when a new listening socket shows up */
@@ -76,6 +80,7 @@ struct Manager {
         sd_event_source *coalesce_source;     /* the recomputation of bursts while a change is held */
         sd_event_source *nl80211_source;
         sd_event_source *settle_source;
+        sd_event_source *status_source;       /* sends the STATUS= held back by the interval */
 
         State *state;
         RtnlConn *rtnl;
@@ -105,7 +110,9 @@ struct Manager {
         uint64_t resync_backoff_usec;         /* the delay before the last retry */
         unsigned resync_failures;             /* in a row */
         bool view_stale;                      /* the state or the configuration changed since the view */
-        char *status;                         /* the last STATUS= */
+        char *status;                         /* the text of the last STATUS= sent */
+        char *status_next;                    /* the one to send when the interval is over */
+        uint64_t status_usec;                 /* when the last one was sent */
         bool nl80211_tried;
         int nl80211_seen;                     /* the highest wireless ifindex when nl80211 was looked for */
         int socket_error;                     /* of the last attempt to re-create the socket */
@@ -141,6 +148,7 @@ Manager *manager_free(Manager *m) {
         sd_event_source_disable_unref(m->coalesce_source);
         sd_event_source_disable_unref(m->nl80211_source);
         sd_event_source_disable_unref(m->settle_source);
+        sd_event_source_disable_unref(m->status_source);
         sd_event_unref(m->event);
         rtnl_conn_free(m->rtnl);
         nl80211_conn_free(m->nl80211);
@@ -155,6 +163,7 @@ Manager *manager_free(Manager *m) {
         free(m->interfaces);
         state_free(m->published);
         free(m->status);
+        free(m->status_next);
         free(m->config_path);
         config_done(&m->config);
         options_done(&m->options);
@@ -340,9 +349,24 @@ fail:
         return r;
 }
 
+static void manager_send_status(Manager *m, uint64_t now) {
+        char *line = NULL;
+
+        if (!m->status_next)
+                return;
+        if (asprintf(&line, "STATUS=%s", m->status_next) >= 0)
+                (void) notifier_send(m->notifier, line);
+        free(line);
+        free(m->status);
+        m->status = m->status_next;
+        m->status_next = NULL;
+        m->status_usec = now;
+}
+
 static void manager_update_status(Manager *m) {
         StrBuf b = STRBUF_INIT;
         const ReachServer *srv = reach_view_default_server(m->view);
+        uint64_t now = 0;
         char *text;
 
         if (m->listeners_error < 0) {
@@ -363,15 +387,26 @@ static void manager_update_status(Manager *m) {
                 strbuf_done(&b);
                 return;
         }
-        if (!m->status || strcmp(m->status, text) != 0) {
-                char *line = NULL;
-
-                if (asprintf(&line, "STATUS=%s", text) >= 0)
-                        (void) notifier_send(m->notifier, line);
-                free(line);
+        free(m->status_next);
+        m->status_next = NULL;
+        if (m->status && strcmp(m->status, text) == 0) {
+                free(text);
+                (void) sd_event_source_set_enabled(m->status_source, SD_EVENT_OFF);
+                return;
         }
-        free(m->status);
-        m->status = text;
+        m->status_next = text;
+        (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+        if (m->status_usec == 0 || now >= m->status_usec + STATUS_INTERVAL_USEC)
+                manager_send_status(m, now);
+        else {
+                (void) sd_event_source_set_time(m->status_source, m->status_usec + STATUS_INTERVAL_USEC);
+                (void) sd_event_source_set_enabled(m->status_source, SD_EVENT_ONESHOT);
+        }
+}
+
+static int on_status(sd_event_source *s, uint64_t usec, void *userdata) {
+        manager_send_status(userdata, usec);
+        return 0;
 }
 
 static bool manager_port_listening(const Manager *m, uint16_t port) {
@@ -463,11 +498,13 @@ static void manager_report_drops(int n) {
 static void manager_publish(Manager *m, ReachView *view, char *summary, char *interfaces,
                             const Change *changes, size_t n_changes) {
         m->generation++;
+        log_hold();
         if (m->server)
                 manager_report_drops(server_publish(m->server, changes, n_changes, m->generation, m->boot_id));
         manager_log_network(m, summary);
         for (size_t i = 0; i < n_changes; i++)
                 manager_log_change(m, &changes[i]);
+        log_release();
         /* the changes point into both views: free the old one only now */
         reach_view_free(m->view);
         m->view = view;
@@ -710,16 +747,23 @@ static int on_wait_rescan(sd_event_source *s, uint64_t usec, void *userdata) {
         return 0;
 }
 
-/* Once the burst is drained; while a change is held (nothing is published before the hold's
- * deadline unless it gets better, and that deadline counts from the change), with the bursts of
- * the next COALESCE_USEC: a storm of address events is not recomputed after every message. */
-static void manager_schedule_publish(Manager *m) {
+/* Once the burst is drained: at once when the caller read its socket empty (a pass of the loop
+ * more would cost as much as the rest of an address change), else in the loop's idle pass; while
+ * a change is held (nothing is published before the hold's deadline unless it gets better, and
+ * that deadline counts from the change), with the bursts of the next COALESCE_USEC: a storm of
+ * address events is not recomputed after every message. */
+static void manager_schedule_publish(Manager *m, bool drained) {
         int enabled = SD_EVENT_OFF;
         uint64_t now = 0;
 
         (void) sd_event_now(m->event, CLOCK_MONOTONIC, &now);
         if (m->changed_usec == 0)
                 m->changed_usec = now;
+        if (!m->settle.holding && drained) {
+                (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_OFF);
+                (void) manager_refresh(m, false);
+                return;
+        }
         if (!m->settle.holding) {
                 (void) sd_event_source_set_enabled(m->publish_source, SD_EVENT_ONESHOT);
                 return;
@@ -813,7 +857,7 @@ static int on_nl80211(sd_event_source *s, int fd, uint32_t revents, void *userda
                 manager_close_nl80211(m, r);
         if (r != 0) {
                 m->view_stale = true;
-                manager_schedule_publish(m);
+                manager_schedule_publish(m, false);
         }
         return 0;
 }
@@ -885,7 +929,7 @@ static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
         if (r > 0 || r == -ENOBUFS || (!was_done && rtnl_conn_resync_done(m->rtnl))) {
                 manager_update_ssids(m);
                 m->view_stale = true;
-                manager_schedule_publish(m);
+                manager_schedule_publish(m, r >= 0);
         }
         return 0;
 }
@@ -1112,6 +1156,10 @@ int manager_start(Manager *m) {
         if (r < 0)
                 return r;
         (void) sd_event_source_set_enabled(m->resync_source, SD_EVENT_OFF);
+        r = sd_event_add_time(m->event, &m->status_source, CLOCK_MONOTONIC, 0, STATUS_ACCURACY_USEC, on_status, m);
+        if (r < 0)
+                return r;
+        (void) sd_event_source_set_enabled(m->status_source, SD_EVENT_OFF);
         r = sd_event_add_time_relative(m->event, &m->rescan_source, CLOCK_MONOTONIC,
                                        manager_rescan_usec(m), 100 * 1000, on_rescan, m);
         if (r < 0)

@@ -23,6 +23,9 @@
 #define RTNL_BUFFER_MAX (4U * 1024U * 1024U)
 #define RTNL_RCVBUF (8 * 1024 * 1024)
 #define RTNL_DUMP_ATTEMPTS_MAX 5
+/* Events between dumps are read RTNL_BATCH at a time, each in a slot of its own */
+#define RTNL_BATCH 8
+#define RTNL_SLOT_SIZE (16U * 1024U)
 
 typedef enum RtnlPhase {
         RTNL_PHASE_IDLE,
@@ -46,6 +49,8 @@ struct RtnlConn {
         uint64_t dump_retries;
         void *buf;
         size_t size;
+        void *slots;                          /* RTNL_BATCH * RTNL_SLOT_SIZE, for events */
+        bool no_batch;                        /* an event did not fit a slot: read as dumps are */
 };
 
 static int rtnl_conn_setsockopt_int(RtnlConn *c, int level, int name, int value) {
@@ -79,7 +84,8 @@ int rtnl_conn_new(RtnlConn **ret) {
                 return -ENOMEM;
         c->size = RTNL_BUFFER_SIZE;
         c->buf = malloc(c->size);
-        if (!c->buf) {
+        c->slots = malloc(RTNL_BATCH * RTNL_SLOT_SIZE);
+        if (!c->buf || !c->slots) {
                 r = -ENOMEM;
                 goto fail;
         }
@@ -134,6 +140,7 @@ RtnlConn *rtnl_conn_free(RtnlConn *c) {
         if (c->nl)
                 mnl_socket_close(c->nl);
         free(c->buf);
+        free(c->slots);
         free(c);
         return NULL;
 }
@@ -352,12 +359,66 @@ static bool rtnl_conn_probe_links(State *s) {
         return changed;
 }
 
+/* Between dumps, when only events come: up to RTNL_BATCH datagrams in one call, applied to the
+ * state. With MSG_DONTWAIT, recvmmsg() stops at an empty socket, so a batch short of RTNL_BATCH
+ * says the socket is empty, as the recvmsg() that would fail with EAGAIN would. Returns the
+ * number of datagrams, -EAGAIN when there was none. */
+static int rtnl_conn_recv_batch(RtnlConn *c, State *s, bool *lost, bool *changed) {
+        struct mmsghdr msgs[RTNL_BATCH];
+        struct iovec iov[RTNL_BATCH];
+        struct sockaddr_nl sa[RTNL_BATCH];
+        int n, r;
+
+        for (size_t i = 0; i < RTNL_BATCH; i++) {
+                iov[i] = (struct iovec) { .iov_base = (uint8_t *) c->slots + i * RTNL_SLOT_SIZE,
+                                          .iov_len = RTNL_SLOT_SIZE };
+                msgs[i] = (struct mmsghdr) { .msg_hdr = { .msg_name = &sa[i], .msg_namelen = sizeof(sa[i]),
+                                                          .msg_iov = &iov[i], .msg_iovlen = 1 } };
+        }
+        do
+                n = recvmmsg(mnl_socket_get_fd(c->nl), msgs, RTNL_BATCH, MSG_DONTWAIT | MSG_TRUNC, NULL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+        for (int i = 0; i < n; i++) {
+                if (msgs[i].msg_len > RTNL_SLOT_SIZE) {
+                        /* as lost as one the kernel dropped; the next ones get a buffer that grows */
+                        *lost = true;
+                        c->no_batch = true;
+                        continue;
+                }
+                /* only the kernel (port id 0) speaks for the network */
+                if (msgs[i].msg_hdr.msg_namelen != sizeof(sa[i]) || sa[i].nl_pid != 0)
+                        continue;
+                r = rtnl_process_buffer(s, &c->dump, iov[i].iov_base, msgs[i].msg_len, NULL);
+                if (r == -ENOMEM)
+                        return r;
+                if (r > 0 || r == -EBADMSG)
+                        *changed = true;
+        }
+        return n;
+}
+
 int rtnl_conn_receive(RtnlConn *c, State *s) {
         bool changed = false, lost = false;
         int r;
 
         for (;;) {
-                ssize_t n = rtnl_conn_recv(c, &lost);
+                ssize_t n;
+
+                if (c->phase == RTNL_PHASE_IDLE && c->dump.seq == 0 && !c->need_send && !c->no_batch) {
+                        r = rtnl_conn_recv_batch(c, s, &lost, &changed);
+                        if (r == -ENOBUFS || r == -EMSGSIZE) {
+                                lost = true;
+                                continue;
+                        }
+                        if (r < 0 && r != -EAGAIN)
+                                return r;
+                        if (r == RTNL_BATCH)
+                                continue;
+                        n = -EAGAIN;
+                } else
+                        n = rtnl_conn_recv(c, &lost);
 
                 if (n == -EAGAIN) {
                         c->kernel_busy = false;

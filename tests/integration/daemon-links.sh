@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The running daemon follows links and servers: carrier loss (the share URL moves to another
 # interface, then there is none), an interface renamed and one deleted, a server that stops and
-# starts again, two servers; reachctl's exit codes when there is no URL and when there is no
-# daemon; SIGTERM ends the daemon cleanly and removes its socket.
+# starts again, two servers, a link whose events are bigger than a receive slot; reachctl's exit
+# codes when there is no URL and when there is no daemon; SIGTERM ends the daemon cleanly and
+# removes its socket.
 set -eu
 . "${TESTLIB:?TESTLIB is not set}/netns.sh"
 netns_enter "$0" "$@"
@@ -155,6 +156,35 @@ netns_check_text "reachctl list: shareable URLs of both servers" \
         "$(printf '%s\n' "$NETNS_CTL_OUT" | awk -F '\t' '$5 == "shareable" { print $1, $2 }' | sort | tr '\n' ' ')" \
         "$P $(u $ALT4) $P2 $(u $ALT4 $P2) "
 check_watch_tail "watch: the second server was added" "$P2" "added $(u $ALT4 $P2)"
+
+echo "## a link whose events outgrow a receive slot"
+# 150 alternative names of 124 bytes make each RTM_NEWLINK of big0 about 20 KiB, more than a slot
+# of the batched reads (16 KiB, DESIGN.md §1): the first such event counts as lost and the state
+# is re-read; from then on the socket is read one datagram at a time and big0 is followed again.
+ip link add big0 type veth peer name big1
+ip link set big1 up
+python3 -c 'print("\n".join("link property add dev big0 altname b%03d%s" % (i, "x" * 120) for i in range(150)))' |
+        ip -batch - || netns_die "cannot give big0 its alternative names"
+ip link set big0 up
+ip addr add 10.9.9.9/24 dev big0
+big0_has() {
+        netns_daemon_json_until 3 "[.interfaces[] | select(.name == \"big0\") | .addresses[].address] | index(\"$1\") != null"
+        jq -e "[.interfaces[] | select(.name == \"big0\") | .addresses[].address] | index(\"$1\") != null" "$netns_json" >/dev/null
+}
+if big0_has 10.9.9.9; then
+        netns_ok "events of 20 KiB: the daemon follows big0 (10.9.9.9)"
+else
+        netns_not_ok "events of 20 KiB: the daemon follows big0 (10.9.9.9)" "$(jq -c '.interfaces[] | select(.name == "big0")' "$netns_json")"
+fi
+netns_check_log "an event bigger than a slot is lost and the state re-read" "re-read the whole network state"
+ip addr add 10.9.9.10/24 dev big0
+if big0_has 10.9.9.10; then
+        netns_ok "and it goes on following big0 (10.9.9.10)"
+else
+        netns_not_ok "and it goes on following big0 (10.9.9.10)" "$(jq -c '.interfaces[] | select(.name == "big0")' "$netns_json")"
+fi
+netns_check_alive "after events of 20 KiB"
+ip link del big0
 
 echo "## SIGTERM"
 SOCKET=$NETNS_SOCKET

@@ -35,18 +35,7 @@ ip route add default via 192.168.60.1 dev lan0 onlink
 netns_wait_operstate lan0 UP
 netns_http "$P" 0.0.0.0
 
-# sd_notify's datagrams, one a line
-python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "ab") as f:
-    while True:
-        f.write(s.recv(65536).replace(b"\n", b" ") + b"\n")
-        f.flush()
-' "$NOTIFY" "$STATUS_LOG" &
-netns_track $!
-netns_wait_for 5 "the notify socket" test -S "$NOTIFY"
+netns_notify_reader "$NOTIFY" "$STATUS_LOG"
 
 has_status() {
         grep -qF -- "$1" "$STATUS_LOG" 2>/dev/null

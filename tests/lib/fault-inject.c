@@ -6,8 +6,8 @@
  * number: 0 rtnetlink, 4 sock_diag), sendto() on a socket of that protocol fails with the errno
  * written in the file (a decimal number; EPERM when the file is empty), and appends the time
  * (CLOCK_MONOTONIC, ms) of each failure as one line to DIR/sendto-PROTO.log. DIR/recvmsg-PROTO
- * does the same to the next recvmsg() once (the file is removed), as a kernel that dropped
- * events (ENOBUFS) would. Every other call, and every call without REACHD_FAULT_DIR, goes to
+ * does the same to the next recvmsg() or recvmmsg() once (the file is removed), as a kernel that
+ * dropped events (ENOBUFS) would. Every other call, and every call without REACHD_FAULT_DIR, goes to
  * libc's. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -64,19 +64,29 @@ static void fault_log(int fd, const char *dir, const char *call) {
         close(file);
 }
 
-ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t tolen) {
-        static sendto_fn real;
+/* The errno the call is to fail with (logged), or 0 with errno as it was */
+static int fault_now(int fd, const char *call, int once) {
         const char *dir = getenv("REACHD_FAULT_DIR");
         int saved = errno, error;
 
+        if (dir && (error = fault_for(fd, dir, call, once)) > 0) {
+                fault_log(fd, dir, call);
+                return error;
+        }
+        errno = saved;
+        return 0;
+}
+
+ssize_t sendto(int fd, const void *buf, size_t n, int flags, const struct sockaddr *to, socklen_t tolen) {
+        static sendto_fn real;
+        int error;
+
         if (!real)
                 real = (sendto_fn) dlsym(RTLD_NEXT, "sendto");
-        if (dir && (error = fault_for(fd, dir, "sendto", 0)) > 0) {
-                fault_log(fd, dir, "sendto");
+        if ((error = fault_now(fd, "sendto", 0)) > 0) {
                 errno = error;
                 return -1;
         }
-        errno = saved;
         return real(fd, buf, n, flags, to, tolen);
 }
 
@@ -84,16 +94,29 @@ typedef ssize_t (*recvmsg_fn)(int, struct msghdr *, int);
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
         static recvmsg_fn real;
-        const char *dir = getenv("REACHD_FAULT_DIR");
-        int saved = errno, error;
+        int error;
 
         if (!real)
                 real = (recvmsg_fn) dlsym(RTLD_NEXT, "recvmsg");
-        if (dir && (error = fault_for(fd, dir, "recvmsg", 1)) > 0) {
-                fault_log(fd, dir, "recvmsg");
+        if ((error = fault_now(fd, "recvmsg", 1)) > 0) {
                 errno = error;
                 return -1;
         }
-        errno = saved;
         return real(fd, msg, flags);
+}
+
+/* the daemon reads events with recvmmsg(): its fault is recvmsg's */
+typedef int (*recvmmsg_fn)(int, struct mmsghdr *, unsigned, int, struct timespec *);
+
+int recvmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags, struct timespec *timeout) {
+        static recvmmsg_fn real;
+        int error;
+
+        if (!real)
+                real = (recvmmsg_fn) dlsym(RTLD_NEXT, "recvmmsg");
+        if ((error = fault_now(fd, "recvmsg", 1)) > 0) {
+                errno = error;
+                return -1;
+        }
+        return real(fd, msgs, n, flags, timeout);
 }

@@ -306,6 +306,23 @@ netns_lan4() {
         netns_wait_operstate lan0 UP
 }
 
+# netns_notify_reader SOCKET LOG: a service manager's notify socket at SOCKET (for
+# NOTIFY_SOCKET=SOCKET), its datagrams one a line in LOG: "MONOTONIC-MS TEXT".
+netns_notify_reader() {
+        python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab") as f:
+    while True:
+        m = s.recv(65536).replace(b"\n", b" ")
+        f.write(b"%d " % (time.monotonic_ns() // 1000000) + m + b"\n")
+        f.flush()
+' "$1" "$2" &
+        netns_track $!
+        netns_wait_for 5 "the notify socket" test -S "$1"
+}
+
 # ---- servers ----
 
 # netns_http PORT ADDRESS: python3 -m http.server bound to ADDRESS; waits until it listens.
