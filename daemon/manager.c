@@ -212,7 +212,9 @@ int manager_new(const Options *o, Manager **ret) {
                 return r;
         sd_id128_to_string(id, m->boot_id);
         manager_read_hostname(m);
-        r = sd_event_default(&m->event);
+        /* not sd_event_default(): the default loop checks its thread with gettid() on every
+         * pass, a system call per network change for a check a daemon without threads needs not */
+        r = sd_event_new(&m->event);
         if (r < 0)
                 return r;
         r = state_new(&m->state);
