@@ -82,8 +82,16 @@ cat >"$netns_tmp/flap.py" <<'EOF'
 import subprocess, sys, time
 
 seconds, nflap, err = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-ip = subprocess.Popen(["ip", "-force", "-batch", "-"], stdin=subprocess.PIPE,
-                      stdout=subprocess.DEVNULL, stderr=open(err, "w"), text=True)
+errors = open(err, "w")
+
+# ip -batch ends on some errors even with -force (iproute2 exit()s on a few argument errors):
+# a new one takes over, and the restarts are counted
+def start_ip():
+    return subprocess.Popen(["ip", "-force", "-batch", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=errors, text=True)
+
+ip = start_ip()
+restarts = 0
 deadline = time.monotonic() + seconds
 rounds = ops = 0
 last = []
@@ -111,14 +119,19 @@ while time.monotonic() < deadline:
     churn = not churn
     old, new = names[rounds % 2], names[(rounds + 1) % 2]
     cmds += ["link set %s down" % old, "link set %s name %s" % (old, new), "link set %s up" % new]
-    ip.stdin.write("\n".join(cmds) + "\n")
-    ip.stdin.flush()
+    try:
+        ip.stdin.write("\n".join(cmds) + "\n")
+        ip.stdin.flush()
+    except BrokenPipeError:
+        ip.wait()
+        ip = start_ip()
+        restarts += 1
     rounds += 1
     ops += len(cmds)
     time.sleep(0.002)
 ip.stdin.close()
 ip.wait()
-print(rounds, ops)
+print(rounds, ops, restarts)
 EOF
 
 # query_loop KIND FILE: `reachctl url PORT` or `reachctl json` until $STOP exists; one line per
@@ -188,7 +201,7 @@ done
 ip link show lan0 >/dev/null 2>&1 || netns_die "lan0 is gone: the peer's namespace did not last the soak"
 [ "$flap_rc" = 0 ] || netns_die "the flapper failed ($flap_rc): $(tail -n 5 "$netns_tmp/flap.err")"
 cpu1=$(cpu_ticks)
-read -r rounds ops <"$netns_tmp/flap.out"
+read -r rounds ops restarts <"$netns_tmp/flap.out"
 [ "$rounds" -ge $((DURATION * 5)) ] || netns_die "only $rounds flapping rounds in $DURATION s: the soak did not run as meant"
 
 echo "## the queries"
@@ -225,7 +238,7 @@ rss_minute=$(awk -v t="$((t_start + 60000))" '$1 >= t { print $2; exit }' "$netn
 growth=$((rss_max - rss_base))
 hz=$(getconf CLK_TCK)
 cpu_ms=$(((cpu1 - cpu0) * 1000 / hz))
-echo "# $rounds rounds, $ops ip commands in $DURATION s; reachd used $cpu_ms ms of CPU"
+echo "# $rounds rounds, $ops ip commands in $DURATION s ($restarts restarts of ip -batch); reachd used $cpu_ms ms of CPU"
 echo "# RSS (KiB): $rss_first at the start, ${rss_minute:-?} after the first minute, $rss_base after the warm-up, at most $rss_max after it, $rss_last at the end; growth after the warm-up $growth KiB"
 if grep -q -a __asan_init "$REACHD" 2>/dev/null; then
         echo "# RSS growth not bounded: an AddressSanitizer build (its quarantine keeps freed memory)"
