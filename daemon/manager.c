@@ -371,6 +371,8 @@ static void manager_update_status(Manager *m) {
         uint64_t now = 0;
         char *text;
 
+        if (!m->notifier)
+                return;
         if (m->listeners_error < 0) {
                 response_listeners_error(&b, m->listeners_error);
                 strbuf_appendf(&b, "; retrying every %u s", config_rescan_sec(&m->options, &m->config));

@@ -275,8 +275,10 @@ interface $1 {
         prefix $2 { AdvOnLink on; AdvAutonomous on; };
 };
 EOF
-        netns_peer radvd -n -C "$netns_tmp/radvd.conf" -p "$netns_tmp/radvd.pid" -m logfile \
-                -l "$netns_tmp/radvd.log" &
+        # exec: the tracked pid must be radvd's own, or cleanup kills a shell and leaves radvd
+        # running after the test
+        (exec nsenter -t "$PEER" -n radvd -n -C "$netns_tmp/radvd.conf" -p "$netns_tmp/radvd.pid" \
+                -m logfile -l "$netns_tmp/radvd.log") &
         netns_track $!
 }
 
