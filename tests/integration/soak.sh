@@ -232,6 +232,14 @@ $(grep -m 3 ' bad$' "$f")"
 done
 
 echo "## the memory"
+# check_end WHAT KIB-AFTER-A-MINUTE KIB-AT-THE-END
+check_end() {
+        if [ $(($3 - $2)) -le "$RSS_END_MAX_KIB" ]; then
+                netns_ok "$1 at the end within $RSS_END_MAX_KIB KiB of the first minute: $2 -> $3 KiB ($(($3 - $2)))"
+        else
+                netns_not_ok "$1 at the end within $RSS_END_MAX_KIB KiB of the first minute" "$2 -> $3 KiB: $(tr '\n' ' ' <"$netns_tmp/rss" | tail -c 3000)"
+        fi
+}
 t_warm=$((t_start + WARMUP * 1000))
 rss_base=$(awk -v t="$t_warm" '$1 >= t { print $2; exit }' "$netns_tmp/rss")
 rss_max=$(awk -v t="$t_warm" 'BEGIN { m = 0 } $1 >= t && $2 > m { m = $2 } END { print m }' "$netns_tmp/rss")
@@ -246,7 +254,11 @@ hz=$(getconf CLK_TCK)
 cpu_ms=$(((cpu1 - cpu0) * 1000 / hz))
 echo "# $rounds rounds, $ops ip commands in $DURATION s ($restarts restarts of ip -batch); reachd used $cpu_ms ms of CPU"
 echo "# RSS (KiB): $rss_first at the start, ${rss_minute:-?} after the first minute, $rss_base after the warm-up, at most $rss_max after it, $rss_last at the end; growth after the warm-up $growth KiB"
+asan=no
 if grep -q -a __asan_init "$REACHD" 2>/dev/null; then
+        asan=yes
+fi
+if [ "$asan" = yes ]; then
         echo "# RSS growth not bounded: an AddressSanitizer build (its quarantine keeps freed memory)"
 elif [ "$growth" -lt "$RSS_GROWTH_MAX_KIB" ]; then
         netns_ok "RSS flat after the warm-up: +$growth KiB (< $RSS_GROWTH_MAX_KIB KiB)"
@@ -255,21 +267,12 @@ else
 fi
 if [ "$DURATION" -lt 120 ] || [ -z "$rss_minute" ]; then
         echo "# the end against the first minute: compared in runs of two minutes or more"
-elif grep -q -a __asan_init "$REACHD" 2>/dev/null; then
+elif [ "$asan" = yes ]; then
         echo "# the end against the first minute: not compared in an AddressSanitizer build"
 else
         echo "# RssAnon (KiB): $anon_minute after the first minute, $anon_last at the end"
-        for m in "VmRSS:$rss_minute:$rss_last" "RssAnon:$anon_minute:$anon_last"; do
-                what=${m%%:*}
-                rest=${m#*:}
-                a=${rest%%:*}
-                b=${rest#*:}
-                if [ $((b - a)) -le "$RSS_END_MAX_KIB" ]; then
-                        netns_ok "$what at the end within $RSS_END_MAX_KIB KiB of the first minute: $a -> $b KiB ($((b - a)))"
-                else
-                        netns_not_ok "$what at the end within $RSS_END_MAX_KIB KiB of the first minute" "$a -> $b KiB: $(tr '\n' ' ' <"$netns_tmp/rss" | tail -c 3000)"
-                fi
-        done
+        check_end VmRSS "$rss_minute" "$rss_last"
+        check_end RssAnon "$anon_minute" "$anon_last"
 fi
 
 echo "## the final view"
